@@ -1,0 +1,10 @@
+// Each subcommand registers itself on the app; the exit code is written when it runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace userscale::cli {
+
+void add_decide_command(CLI::App& app, int& exit_code);
+
+}  // namespace userscale::cli
