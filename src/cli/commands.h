@@ -6,5 +6,7 @@
 namespace userscale::cli {
 
 void add_decide_command(CLI::App& app, int& exit_code);
+void add_validate_command(CLI::App& app, int& exit_code);
+void add_simulate_command(CLI::App& app, int& exit_code);
 
 }  // namespace userscale::cli

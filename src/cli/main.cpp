@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "userscale 0.1.0");
   int exit_code = 0;
   userscale::cli::add_decide_command(app, exit_code);
+  userscale::cli::add_validate_command(app, exit_code);
+  userscale::cli::add_simulate_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

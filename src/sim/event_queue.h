@@ -1,0 +1,93 @@
+// The simulator's future event list: a binary heap ordered by (time, sequence), so that events
+// at the same instant run in the order they were scheduled and a seed gives one history.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace userscale::sim {
+
+enum class EventKind : std::uint8_t {
+  Arrival,          // open-loop or trace source: the next request arrives
+  UserRequest,      // closed-loop user `a` sends its next request
+  CpuDone,          // pod `a`'s CPU phase: a request may have finished (generation b)
+  GpuDone,          // device `a`: a request may have finished its GPU work (generation b)
+  PodBound,         // pod `a` (incarnation b) was bound to its slot: start the container
+  PodLoaded,        // pod `a` (incarnation b) loaded its model: GPU memory is allocated
+  PodReady,         // pod `a` (incarnation b) passed its readiness probe
+  PodRestart,       // pod `a` (incarnation b): crash back-off is over
+  PodKill,          // pod `a` (incarnation b): termination grace period is over
+  RequestTimeout,   // request `a` (generation b): the client gives up
+  ControllerTick,
+  MetricsServerSample,
+  PrometheusScrape,
+  DcgmSample,
+  TimelineSample,
+  NodeReady,        // node `a` finished provisioning
+  NodeScan,         // node autoscaler loop
+  SpotNotice,       // node `a` receives a spot interruption notice
+  NodeGone,         // node `a` (incarnation b) is removed
+  End,
+};
+
+struct Event {
+  double time = 0.0;
+  std::uint64_t seq = 0;
+  std::uint32_t a = 0;
+  std::uint32_t b = 0;
+  EventKind kind = EventKind::End;
+};
+
+class EventQueue {
+ public:
+  void reserve(std::size_t n) { heap_.reserve(n); }
+  bool empty() const { return heap_.empty(); }
+  std::size_t size() const { return heap_.size(); }
+  const Event& top() const { return heap_.front(); }
+
+  void push(double time, EventKind kind, std::uint32_t a = 0, std::uint32_t b = 0) {
+    heap_.push_back(Event{time, next_seq_++, a, b, kind});
+    sift_up(heap_.size() - 1);
+  }
+
+  Event pop() {
+    Event out = heap_.front();
+    heap_.front() = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) sift_down(0);
+    return out;
+  }
+
+ private:
+  static bool before(const Event& x, const Event& y) {
+    return x.time < y.time || (x.time == y.time && x.seq < y.seq);
+  }
+  void sift_up(std::size_t i) {
+    Event e = heap_[i];
+    while (i > 0) {
+      std::size_t parent = (i - 1) / 2;
+      if (!before(e, heap_[parent])) break;
+      heap_[i] = heap_[parent];
+      i = parent;
+    }
+    heap_[i] = e;
+  }
+  void sift_down(std::size_t i) {
+    const std::size_t n = heap_.size();
+    Event e = heap_[i];
+    for (;;) {
+      std::size_t child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
+      if (!before(heap_[child], e)) break;
+      heap_[i] = heap_[child];
+      i = child;
+    }
+    heap_[i] = e;
+  }
+
+  std::vector<Event> heap_;
+  std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace userscale::sim
