@@ -5,6 +5,7 @@
 
 #include "config/decision_json.h"
 #include "config/hpa_case.h"
+#include "config/policy_case.h"
 #include "config/kpa_case.h"
 #include "core/policies/hpa.h"
 #include "core/reconcile.h"
@@ -30,6 +31,7 @@ const std::map<std::string, CaseEvaluator>& evaluators() {
   static const std::map<std::string, CaseEvaluator> kEvaluators = {
       {"hpa", evaluate_hpa_case},
       {"kpa", config::evaluate_kpa_case},
+      {"policy", config::evaluate_policy_case},
   };
   return kEvaluators;
 }

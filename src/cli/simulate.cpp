@@ -66,10 +66,10 @@ int run_simulate(const SimulateOptions& o) {
     std::cerr << o.scenario << ": autoscaler." << probe.error().to_string() << "\n";
     return 2;
   }
-  const std::string out = o.out.empty() ? "userscale-results/" + sc.name + "-" +
-                                              sc.autoscaler.policy.name + "-seed" +
-                                              std::to_string(sc.seed)
-                                        : o.out;
+  const std::string out = o.out.empty()
+                              ? "userscale-results/" + sc.name + "-" + sc.autoscaler.policy.name +
+                                    "-seed" + std::to_string(sc.seed)
+                              : o.out;
   auto sink = sim::FileSink::open(out, sim::timeline_gpu_columns(sc));
   if (!sink.ok()) {
     std::cerr << sink.error().to_string() << "\n";
@@ -93,13 +93,12 @@ int run_simulate(const SimulateOptions& o) {
     return 1;
   }
   const sim::Summary& s = *summary;
-  std::cout << s.scenario << " (" << s.policy << ", seed " << s.seed << "): " << s.completed
-            << "/" << s.requests << " completed, " << s.failed << " failed, "
-            << s.throughput_rps << " req/s, latency p50 " << s.latency_p50_ms << " ms p99 "
-            << s.latency_p99_ms << " ms max " << s.latency_max_ms << " ms, SLO "
-            << 100.0 * s.slo_attainment << " %, avg replicas " << s.avg_replicas << " (max "
-            << s.max_replicas << "), " << s.scaling_events << " scaling events -> " << out
-            << "\n";
+  std::cout << s.scenario << " (" << s.policy << ", seed " << s.seed << "): " << s.completed << "/"
+            << s.requests << " completed, " << s.failed << " failed, " << s.throughput_rps
+            << " req/s, latency p50 " << s.latency_p50_ms << " ms p99 " << s.latency_p99_ms
+            << " ms max " << s.latency_max_ms << " ms, SLO " << 100.0 * s.slo_attainment
+            << " %, avg replicas " << s.avg_replicas << " (max " << s.max_replicas << "), "
+            << s.scaling_events << " scaling events -> " << out << "\n";
   return 0;
 }
 

@@ -14,8 +14,9 @@ namespace {
 void parse_pool(YamlReader& r, const YAML::Node& n, const std::string& path, NodePoolSpec& p,
                 bool autoscaled) {
   if (!r.mapping(n, path)) return;
-  r.known(n, path, {"name", "gpu", "gpus", "count", "min", "max", "costPerHour", "spot",
-                    "spotInterruptionsPerHour"});
+  r.known(n, path,
+          {"name", "gpu", "gpus", "count", "min", "max", "costPerHour", "spot",
+           "spotInterruptionsPerHour"});
   r.string(n, path, "name", p.name);
   const YAML::Node gpu = n["gpu"];
   const std::string gpath = YamlReader::join(path, "gpu");
@@ -35,14 +36,13 @@ void parse_pool(YamlReader& r, const YAML::Node& n, const std::string& path, Nod
   const bool has_max = r.integer(n, path, "max", p.max_nodes, 0, 10000);
   if (!has_min && !n["min"]) p.min_nodes = autoscaled ? 0 : p.initial_nodes;
   if (has_max && p.max_nodes < p.min_nodes) {
-    r.fail(YamlReader::join(path, "max"),
-           "must be >= min (" + std::to_string(p.min_nodes) + "), got " + std::to_string(p.max_nodes));
+    r.fail(YamlReader::join(path, "max"), "must be >= min (" + std::to_string(p.min_nodes) +
+                                              "), got " + std::to_string(p.max_nodes));
   }
   if ((has_min || has_max) && (p.initial_nodes < p.min_nodes || p.initial_nodes > p.max_nodes)) {
-    r.fail(YamlReader::join(path, "count"), "must be within [min, max] = [" +
-                                                std::to_string(p.min_nodes) + ", " +
-                                                std::to_string(p.max_nodes) + "], got " +
-                                                std::to_string(p.initial_nodes));
+    r.fail(YamlReader::join(path, "count"),
+           "must be within [min, max] = [" + std::to_string(p.min_nodes) + ", " +
+               std::to_string(p.max_nodes) + "], got " + std::to_string(p.initial_nodes));
   }
   r.number(n, path, "costPerHour", p.cost_per_hour, 0.0);
   r.boolean(n, path, "spot", p.spot);
@@ -97,8 +97,8 @@ void parse_cluster(YamlReader& r, const YAML::Node& n, ClusterSpec& c) {
   const YAML::Node sh = n["sharing"];
   const std::string spath = "cluster.sharing";
   if (r.mapping(sh, spath) && sh) {
-    r.known(sh, spath, {"mode", "replicasPerGpu", "switchOverhead", "placement", "migProfile",
-                        "migCount"});
+    r.known(sh, spath,
+            {"mode", "replicasPerGpu", "switchOverhead", "placement", "migProfile", "migCount"});
     r.choice(sh, spath, "mode", c.sharing.mode,
              {{"exclusive", SharingMode::Exclusive},
               {"timeslice", SharingMode::TimeSlice},
@@ -107,18 +107,19 @@ void parse_cluster(YamlReader& r, const YAML::Node& n, ClusterSpec& c) {
     r.integer(sh, spath, "replicasPerGpu", c.sharing.replicas_per_gpu, 1, 1024);
     r.number(sh, spath, "switchOverhead", c.sharing.switch_overhead, 0.0, 0.95);
     r.choice(sh, spath, "placement", c.sharing.placement,
-             {{"packed", Placement::Packed}, {"spread", Placement::Spread},
+             {{"packed", Placement::Packed},
+              {"spread", Placement::Spread},
               {"random", Placement::Random}});
     if (r.string(sh, spath, "migProfile", c.sharing.mig_profile) &&
         !parse_mig_profile(c.sharing.mig_profile)) {
-      r.fail(spath + ".migProfile",
-             "must look like \"1g.5gb\" (1-7 compute slices), got \"" + c.sharing.mig_profile + "\"");
+      r.fail(spath + ".migProfile", "must look like \"1g.5gb\" (1-7 compute slices), got \"" +
+                                        c.sharing.mig_profile + "\"");
     }
     r.integer(sh, spath, "migCount", c.sharing.mig_count, 0, 7);
     if (c.sharing.mode == SharingMode::Exclusive && c.sharing.replicas_per_gpu != 1 &&
         sh["replicasPerGpu"]) {
-      r.fail(spath + ".replicasPerGpu", "must be 1 when mode is exclusive, got " +
-                                            std::to_string(c.sharing.replicas_per_gpu));
+      r.fail(spath + ".replicasPerGpu",
+             "must be 1 when mode is exclusive, got " + std::to_string(c.sharing.replicas_per_gpu));
     }
     if (c.sharing.mode == SharingMode::Exclusive) c.sharing.replicas_per_gpu = 1;
   }
@@ -132,16 +133,17 @@ void parse_service(YamlReader& r, const YAML::Node& n, ServiceSpec& s) {
     return;
   }
   if (!r.mapping(n, path)) return;
-  r.known(n, path, {"name", "workload", "cpuCost", "gpuCost", "gpuOccupancy", "gpuStreams", "memory", "cpu",
-                    "concurrency", "queue", "timeout", "failureProbability", "loadBalancing",
-                    "startup", "terminationGrace", "restartBackoff", "initialReplicas", "llm"});
+  r.known(n, path,
+          {"name", "workload", "cpuCost", "gpuCost", "gpuOccupancy", "gpuStreams", "memory", "cpu",
+           "concurrency", "queue", "timeout", "failureProbability", "loadBalancing", "startup",
+           "terminationGrace", "restartBackoff", "initialReplicas", "llm"});
   std::string workload = "sort";
   if (r.string(n, path, "workload", workload)) {
     auto profile = workload_profile(workload);
     if (!profile) {
       r.fail(path + ".workload",
-             "must be one of sort, convolution, matmul, inference, stream, llm, got \"" +
-                 workload + "\"");
+             "must be one of sort, convolution, matmul, inference, stream, llm, got \"" + workload +
+                 "\"");
     } else {
       s = *profile;
     }
@@ -201,8 +203,9 @@ void parse_service(YamlReader& r, const YAML::Node& n, ServiceSpec& s) {
   const std::string lpath = path + ".llm";
   if (r.mapping(llm, lpath) && llm) {
     if (!s.llm) s.llm = LlmSpec{};
-    r.known(llm, lpath, {"prefillSecondsPerToken", "decodeSecondsPerStep", "maxBatch",
-                         "kvBytesPerToken", "inputTokens", "outputTokens"});
+    r.known(llm, lpath,
+            {"prefillSecondsPerToken", "decodeSecondsPerStep", "maxBatch", "kvBytesPerToken",
+             "inputTokens", "outputTokens"});
     r.number(llm, lpath, "prefillSecondsPerToken", s.llm->prefill_seconds_per_token, 0.0);
     r.number(llm, lpath, "decodeSecondsPerStep", s.llm->decode_seconds_per_step, 0.0);
     r.integer(llm, lpath, "maxBatch", s.llm->max_batch, 1, 100000);
@@ -219,9 +222,9 @@ void parse_load(YamlReader& r, const YAML::Node& n, LoadSpec& l, const std::stri
     return;
   }
   if (!r.mapping(n, path)) return;
-  r.known(n, path, {"kind", "users", "think", "rampUp", "process", "rate", "fromRate", "toRate",
-                    "start", "length", "peakRate", "period", "repeat", "amplitude", "phase",
-                    "trace"});
+  r.known(n, path,
+          {"kind", "users", "think", "rampUp", "process", "rate", "fromRate", "toRate", "start",
+           "length", "peakRate", "period", "repeat", "amplitude", "phase", "trace"});
   if (!n["kind"]) r.fail(path + ".kind", "required");
   r.choice(n, path, "kind", l.kind,
            {{"closed", LoadKind::Closed},
@@ -299,8 +302,9 @@ Result<Scenario> parse_scenario(const std::string& yaml_text, const std::string&
   if (!root || !root.IsMap()) return Error{"scenario", "must be a YAML mapping"};
   YamlReader r;
   Scenario sc;
-  r.known(root, "", {"name", "description", "duration", "seed", "samplePeriod", "startTime",
-                     "cluster", "service", "load", "metrics", "slo", "autoscaler", "hpa"});
+  r.known(root, "",
+          {"name", "description", "duration", "seed", "samplePeriod", "startTime", "cluster",
+           "service", "load", "metrics", "slo", "autoscaler", "hpa"});
   r.string(root, "", "name", sc.name);
   r.string(root, "", "description", sc.description);
   if (!root["duration"]) r.fail("duration", "required");
@@ -337,8 +341,9 @@ Result<Scenario> parse_scenario(const std::string& yaml_text, const std::string&
   }
   const YAML::Node hpa = root["hpa"];
   if (r.mapping(hpa, "hpa") && hpa) {
-    r.known(hpa, "hpa", {"tolerance", "cpuInitializationPeriod", "initialReadinessDelay",
-                         "downscaleStabilizationWindow"});
+    r.known(hpa, "hpa",
+            {"tolerance", "cpuInitializationPeriod", "initialReadinessDelay",
+             "downscaleStabilizationWindow"});
     r.number(hpa, "hpa", "tolerance", sc.hpa.tolerance, 0.0, 1.0);
     r.seconds(hpa, "hpa", "cpuInitializationPeriod", sc.hpa.cpu_initialization_period);
     r.seconds(hpa, "hpa", "initialReadinessDelay", sc.hpa.initial_readiness_delay);

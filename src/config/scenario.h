@@ -61,9 +61,9 @@ struct NodePoolSpec {
 struct NodeAutoscalerSpec {
   NodeAutoscalerKind kind = NodeAutoscalerKind::None;
   DistSpec provision_delay = DistSpec::constant(60.0);  // node created -> Ready
-  double scan_interval = 10.0;    // how often pending pods are looked at
-  double empty_node_ttl = 30.0;   // an empty node is removed after this long
-  double spot_notice = 120.0;     // warning before a spot node goes away
+  double scan_interval = 10.0;                          // how often pending pods are looked at
+  double empty_node_ttl = 30.0;                         // an empty node is removed after this long
+  double spot_notice = 120.0;                           // warning before a spot node goes away
 };
 
 struct ClusterSpec {
@@ -96,7 +96,7 @@ struct ServiceSpec {
   std::string workload = "sort";  // sort, convolution, matmul, inference, stream, llm
   DistSpec cpu_cost = DistSpec::constant(0.01);  // CPU-seconds per request at one core
   DistSpec gpu_cost = DistSpec::constant(0.1);   // GPU-seconds per request, alone on a speed-1 GPU
-  double gpu_occupancy = 1.0;  // fraction of a GPU one request can use on its own
+  double gpu_occupancy = 1.0;                    // fraction of a GPU one request can use on its own
   // Requests of one replica whose GPU work runs at once; the others wait in order (CuPy and
   // PyTorch on the default stream serialize a process's kernels). 0: no limit.
   int gpu_streams = 0;
@@ -130,21 +130,21 @@ struct LoadSpec {
   double ramp_up = 0.0;  // users start uniformly over this many seconds
   // open loop rate curves (req/s)
   ArrivalProcess process = ArrivalProcess::Poisson;
-  double rate = 1.0;         // constant, poisson; base of burst/spike; mean of diurnal
-  double from_rate = 1.0;    // ramp
-  double to_rate = 10.0;     // ramp
-  double start = 0.0;        // ramp, burst, spike: when the change begins
-  double length = 60.0;      // ramp: time to reach to_rate; burst: duration; spike: rise + fall
-  double peak_rate = 10.0;   // burst, spike
-  double period = 86400.0;   // diurnal; burst repeats every period when repeat is true
+  double rate = 1.0;        // constant, poisson; base of burst/spike; mean of diurnal
+  double from_rate = 1.0;   // ramp
+  double to_rate = 10.0;    // ramp
+  double start = 0.0;       // ramp, burst, spike: when the change begins
+  double length = 60.0;     // ramp: time to reach to_rate; burst: duration; spike: rise + fall
+  double peak_rate = 10.0;  // burst, spike
+  double period = 86400.0;  // diurnal; burst repeats every period when repeat is true
   bool repeat = false;
-  double amplitude = 0.5;    // diurnal: fraction of the mean
-  double phase = 0.0;        // diurnal: seconds
+  double amplitude = 0.5;  // diurnal: fraction of the mean
+  double phase = 0.0;      // diurnal: seconds
   // trace
   std::string trace_path;
-  double time_scale = 1.0;   // trace times are multiplied by this
-  double rate_scale = 1.0;   // each arrival is replicated this many times on average
-  double trace_offset = 0.0; // skip this many seconds of the trace
+  double time_scale = 1.0;    // trace times are multiplied by this
+  double rate_scale = 1.0;    // each arrival is replicated this many times on average
+  double trace_offset = 0.0;  // skip this many seconds of the trace
 };
 
 struct MetricsPipelineSpec {

@@ -9,7 +9,8 @@ namespace userscale::config {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   return s;
 }
@@ -74,9 +75,8 @@ Result<Trace> parse_trace(const std::string& text, const std::string& name) {
       } else if (n == 2 && trim(f[0]) == "minute" && trim(f[1]) == "count") {
         trace.format = Trace::Format::PerMinute;
       } else {
-        return fail(
-            "header: expected `t_s,input_tokens,output_tokens` or `minute,count`, got `" +
-            std::string(line) + "`");
+        return fail("header: expected `t_s,input_tokens,output_tokens` or `minute,count`, got `" +
+                    std::string(line) + "`");
       }
       continue;
     }
@@ -97,7 +97,8 @@ Result<Trace> parse_trace(const std::string& text, const std::string& name) {
           minute != static_cast<double>(trace.minute_counts.size())) {
         return fail("minute: expected " + std::to_string(trace.minute_counts.size()));
       }
-      if (!parse_double(f[1], count) || count < 0.0) return fail("count: not a non-negative number");
+      if (!parse_double(f[1], count) || count < 0.0)
+        return fail("count: not a non-negative number");
       trace.minute_counts.push_back(count);
     }
   }

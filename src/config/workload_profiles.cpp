@@ -1,7 +1,8 @@
 // Defaults per workload profile. The `sort` profile is calibrated to the GTX 1650 seed
 // experiment (000_7c24dad871e0a8c1: 20 closed-loop workers saturate one time-sliced GPU at
-// about 0.27 req/s, so one request holds it for about 3.6 s, one at a time per process); the others are rough figures
-// for the same class of card, to be recalibrated against `userscale serve` measurements.
+// about 0.27 req/s, so one request holds it for about 3.6 s, one at a time per process); the others
+// are rough figures for the same class of card, to be recalibrated against `userscale serve`
+// measurements.
 #include <cstdio>
 
 #include "config/scenario.h"

@@ -79,8 +79,8 @@ bool YamlReader::number(const YAML::Node& map, const std::string& path, const ch
   return true;
 }
 
-bool YamlReader::integer(const YAML::Node& map, const std::string& path, const char* key,
-                         int& out, int min, int max) {
+bool YamlReader::integer(const YAML::Node& map, const std::string& path, const char* key, int& out,
+                         int min, int max) {
   YAML::Node v;
   if (!scalar(map, path, key, v)) return false;
   long long x = 0;
@@ -146,14 +146,15 @@ bool YamlReader::seconds(const YAML::Node& map, const std::string& path, const c
   if (!to_double(v.Scalar(), x)) {
     auto d = parse_go_duration(v.Scalar());
     if (!d) {
-      fail(join(path, key), "must be seconds or a duration like \"90s\", got \"" + v.Scalar() + "\"");
+      fail(join(path, key),
+           "must be seconds or a duration like \"90s\", got \"" + v.Scalar() + "\"");
       return false;
     }
     x = *d;
   }
   if (allow_zero ? x < 0.0 : x <= 0.0) {
-    fail(join(path, key), std::string("must be ") + (allow_zero ? ">= 0" : "> 0") + ", got " +
-                              format_number(x));
+    fail(join(path, key),
+         std::string("must be ") + (allow_zero ? ">= 0" : "> 0") + ", got " + format_number(x));
     return false;
   }
   out = x;
@@ -166,7 +167,8 @@ bool YamlReader::bytes(const YAML::Node& map, const std::string& path, const cha
   if (!scalar(map, path, key, v)) return false;
   auto q = parse_quantity(v.Scalar());
   if (!q) {
-    fail(join(path, key), "must be a byte count or a quantity like \"4Gi\", got \"" + v.Scalar() + "\"");
+    fail(join(path, key),
+         "must be a byte count or a quantity like \"4Gi\", got \"" + v.Scalar() + "\"");
     return false;
   }
   if (q->approx < 0.0) {
@@ -183,7 +185,8 @@ bool YamlReader::cores(const YAML::Node& map, const std::string& path, const cha
   if (!scalar(map, path, key, v)) return false;
   auto q = parse_quantity(v.Scalar());
   if (!q || q->approx < 0.0) {
-    fail(join(path, key), "must be a CPU quantity like 0.5 or \"500m\", got \"" + v.Scalar() + "\"");
+    fail(join(path, key),
+         "must be a CPU quantity like 0.5 or \"500m\", got \"" + v.Scalar() + "\"");
     return false;
   }
   out = q->approx;
@@ -237,7 +240,8 @@ bool YamlReader::dist(const YAML::Node& map, const std::string& path, const char
       need("min", d.a, false);
       need("max", d.b, false);
       if (errors.size() == before && d.b < d.a) {
-        fail(join(p, "max"), "must be >= min (" + format_number(d.a) + "), got " + format_number(d.b));
+        fail(join(p, "max"),
+             "must be >= min (" + format_number(d.a) + "), got " + format_number(d.b));
       }
       break;
     case DistKind::Exponential:

@@ -36,9 +36,9 @@ class YamlReader {
   bool number(const YAML::Node& map, const std::string& path, const char* key, double& out,
               double min = -kNoLimit, double max = kNoLimit, bool min_exclusive = false);
   bool integer(const YAML::Node& map, const std::string& path, const char* key, int& out,
-               int min = std::numeric_limits<int>::min(), int max = std::numeric_limits<int>::max());
-  bool uint64(const YAML::Node& map, const std::string& path, const char* key,
-              std::uint64_t& out);
+               int min = std::numeric_limits<int>::min(),
+               int max = std::numeric_limits<int>::max());
+  bool uint64(const YAML::Node& map, const std::string& path, const char* key, std::uint64_t& out);
   bool boolean(const YAML::Node& map, const std::string& path, const char* key, bool& out);
   bool string(const YAML::Node& map, const std::string& path, const char* key, std::string& out);
   // Seconds: a number, or Go duration text such as "90s", "2m", "1h30m".

@@ -114,8 +114,8 @@ Arrival ArrivalStream::next_trace_requests() {
     const double k = load_.rate_scale;
     copies_left_ = static_cast<int>(std::floor(k));
     if (rng_.uniform() < k - std::floor(k)) ++copies_left_;
-    pending_ = Arrival{(r.t - load_.trace_offset) * load_.time_scale, r.input_tokens,
-                       r.output_tokens};
+    pending_ =
+        Arrival{(r.t - load_.trace_offset) * load_.time_scale, r.input_tokens, r.output_tokens};
   }
   --copies_left_;
   return pending_;

@@ -8,25 +8,25 @@
 namespace userscale::sim {
 
 enum class EventKind : std::uint8_t {
-  Arrival,          // open-loop or trace source: the next request arrives
-  UserRequest,      // closed-loop user `a` sends its next request
-  CpuDone,          // pod `a`'s CPU phase: a request may have finished (generation b)
-  GpuDone,          // device `a`: a request may have finished its GPU work (generation b)
-  PodBound,         // pod `a` (incarnation b) was bound to its slot: start the container
-  PodLoaded,        // pod `a` (incarnation b) loaded its model: GPU memory is allocated
-  PodReady,         // pod `a` (incarnation b) passed its readiness probe
-  PodRestart,       // pod `a` (incarnation b): crash back-off is over
-  PodKill,          // pod `a` (incarnation b): termination grace period is over
-  RequestTimeout,   // request `a` (generation b): the client gives up
+  Arrival,         // open-loop or trace source: the next request arrives
+  UserRequest,     // closed-loop user `a` sends its next request
+  CpuDone,         // pod `a`'s CPU phase: a request may have finished (generation b)
+  GpuDone,         // device `a`: a request may have finished its GPU work (generation b)
+  PodBound,        // pod `a` (incarnation b) was bound to its slot: start the container
+  PodLoaded,       // pod `a` (incarnation b) loaded its model: GPU memory is allocated
+  PodReady,        // pod `a` (incarnation b) passed its readiness probe
+  PodRestart,      // pod `a` (incarnation b): crash back-off is over
+  PodKill,         // pod `a` (incarnation b): termination grace period is over
+  RequestTimeout,  // request `a` (generation b): the client gives up
   ControllerTick,
   MetricsServerSample,
   PrometheusScrape,
   DcgmSample,
   TimelineSample,
-  NodeReady,        // node `a` finished provisioning
-  NodeScan,         // node autoscaler loop
-  SpotNotice,       // node `a` receives a spot interruption notice
-  NodeGone,         // node `a` (incarnation b) is removed
+  NodeReady,   // node `a` finished provisioning
+  NodeScan,    // node autoscaler loop
+  SpotNotice,  // node `a` receives a spot interruption notice
+  NodeGone,    // node `a` (incarnation b) is removed
   End,
 };
 

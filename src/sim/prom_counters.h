@@ -61,9 +61,7 @@ class ScrapeRing {
   }
   bool empty() const { return count_ == 0; }
   const PromSample& latest() const { return ring_[(head_ + ring_.size() - 1) % ring_.size()]; }
-  const PromSample& oldest() const {
-    return ring_[(head_ + ring_.size() - count_) % ring_.size()];
-  }
+  const PromSample& oldest() const { return ring_[(head_ + ring_.size() - count_) % ring_.size()]; }
 
  private:
   std::vector<PromSample> ring_;

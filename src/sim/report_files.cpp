@@ -86,8 +86,8 @@ void FileSink::on_sample(const TimelineRow& r) {
   timeline_ << num(r.t) << ',' << r.desired << ',' << r.ready << ',' << r.pods << ',' << r.pending
             << ',' << r.nodes << ',' << num(r.cpu_cores) << ',' << r.in_flight << ',' << r.queued
             << ',' << num(r.latency_p50_ms) << ',' << num(r.latency_p95_ms) << ','
-            << num(r.latency_p99_ms) << ',' << num(r.arrivals_rps) << ','
-            << num(r.throughput_rps) << ',' << num(r.failures_rps) << ',' << num(mean);
+            << num(r.latency_p99_ms) << ',' << num(r.arrivals_rps) << ',' << num(r.throughput_rps)
+            << ',' << num(r.failures_rps) << ',' << num(mean);
   for (int i = 0; i < gpu_columns_; ++i) {
     const auto k = static_cast<std::size_t>(i);
     timeline_ << ',' << num(k < r.gpu_util.size() ? r.gpu_util[k] : 0.0);

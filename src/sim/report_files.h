@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/result.h"
 #include "config/scenario.h"
+#include "core/result.h"
 #include "sim/results.h"
 
 namespace userscale::sim {

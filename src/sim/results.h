@@ -29,7 +29,7 @@ struct TimelineRow {
   double cpu_cores = 0.0;        // mean over the period, all pods
   std::int32_t in_flight = 0;    // at the end of the period
   std::int32_t queued = 0;
-  double latency_p50_ms = 0.0;   // requests completed in the period
+  double latency_p50_ms = 0.0;  // requests completed in the period
   double latency_p95_ms = 0.0;
   double latency_p99_ms = 0.0;
   double arrivals_rps = 0.0;
@@ -47,7 +47,7 @@ struct Summary {
   std::uint64_t failed = 0;     // rejected, timed out, crashed or failed
   std::uint64_t rejected = 0;
   std::uint64_t timed_out = 0;
-  std::uint64_t crashed = 0;    // lost to an OOM kill or a termination
+  std::uint64_t crashed = 0;  // lost to an OOM kill or a termination
   std::uint64_t oom_kills = 0;
   double throughput_rps = 0.0;
   double latency_mean_ms = 0.0;

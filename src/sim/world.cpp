@@ -22,23 +22,24 @@ World::World(const config::Scenario& scenario, std::unique_ptr<Policy> policy,
   pod_rng_ = rng_.split();
   node_rng_ = rng_.split();
   Rng arrivals_rng = rng_.split();
-  occupancy_ = svc_.llm ? 1.0 / std::max(1, svc_.llm->max_batch)
-                        : std::clamp(svc_.gpu_occupancy, 1e-6, 1.0);
+  occupancy_ =
+      svc_.llm ? 1.0 / std::max(1, svc_.llm->max_batch) : std::clamp(svc_.gpu_occupancy, 1e-6, 1.0);
   spec_ = sc_.autoscaler;
   policy_name_ = policy_ ? policy_->name() : "none";
   events_.reserve(1024);
   requests_.reserve(1024);
 
-  const auto scrape_ring = static_cast<std::size_t>(
-      std::ceil(sc_.metrics.rate_window / sc_.metrics.scrape_interval - 1e-9)) + 1;
+  const auto scrape_ring = static_cast<std::size_t>(std::ceil(
+                               sc_.metrics.rate_window / sc_.metrics.scrape_interval - 1e-9)) +
+                           1;
   service_scrapes_.reset(scrape_ring);
 
   // Nodes: timeline columns are reserved per pool for its largest size.
   const bool autoscale_nodes = sc_.cluster.node_autoscaler.kind != config::NodeAutoscalerKind::None;
   for (std::size_t p = 0; p < sc_.cluster.pools.size(); ++p) {
     const auto& pool = sc_.cluster.pools[p];
-    const int most = autoscale_nodes ? std::max(pool.max_nodes, pool.initial_nodes)
-                                     : pool.initial_nodes;
+    const int most =
+        autoscale_nodes ? std::max(pool.max_nodes, pool.initial_nodes) : pool.initial_nodes;
     pool_slots_.emplace_back(static_cast<std::size_t>(most), false);
     pool_column_base_.push_back(gpu_columns_);
     gpu_columns_ += most * pool.gpus_per_node;

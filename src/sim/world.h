@@ -35,17 +35,25 @@ struct Request {
   double arrival = 0.0;
   double cpu_work = 0.0;
   double gpu_work = 0.0;
-  double memory = 0.0;     // GPU bytes while in the GPU phase
-  double kv_bytes = 0.0;   // llm: KV-cache bytes held while admitted
+  double memory = 0.0;    // GPU bytes while in the GPU phase
+  double kv_bytes = 0.0;  // llm: KV-cache bytes held while admitted
   std::uint32_t user = kNone;
   std::uint32_t pod = kNone;
-  std::uint32_t gen = 0;   // bumped on reuse: stale timeouts are ignored
+  std::uint32_t gen = 0;  // bumped on reuse: stale timeouts are ignored
   ReqPhase phase = ReqPhase::Free;
   bool client_gone = false;  // timed out: the client has already been told
   bool will_fail = false;
 };
 
-enum class PodState : std::uint8_t { Pending, Binding, Starting, Ready, Backoff, Terminating, Gone };
+enum class PodState : std::uint8_t {
+  Pending,
+  Binding,
+  Starting,
+  Ready,
+  Backoff,
+  Terminating,
+  Gone
+};
 
 struct Pod {
   PodState state = PodState::Pending;
@@ -70,7 +78,7 @@ struct Pod {
   PsGroup gpu;
   RingQueue gpu_wait;  // admitted requests waiting for one of the replica's GPU streams
   RingQueue queue;
-  int in_service = 0;  // in the CPU or GPU phase
+  int in_service = 0;    // in the CPU or GPU phase
   Integrator cpu_usage;  // cores; its integral is CPU-seconds
   // metrics-server: cumulative CPU-seconds at each resolution tick
   std::vector<double> ms_times, ms_cum;

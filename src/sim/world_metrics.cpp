@@ -13,9 +13,13 @@ namespace {
 bool container_running(PodState s) {
   return s == PodState::Starting || s == PodState::Ready || s == PodState::Terminating;
 }
-bool serving(PodState s) { return s == PodState::Ready || s == PodState::Terminating; }
+bool serving(PodState s) {
+  return s == PodState::Ready || s == PodState::Terminating;
+}
 
-std::int64_t to_milli(double v) { return static_cast<std::int64_t>(std::llround(v * 1000.0)); }
+std::int64_t to_milli(double v) {
+  return static_cast<std::int64_t>(std::llround(v * 1000.0));
+}
 
 }  // namespace
 
@@ -111,14 +115,14 @@ Observation World::observe() const {
     info.labels = {{"app", svc_.name}};
     info.deleting = p.state == PodState::Terminating;
     info.phase = (p.state == PodState::Pending || p.state == PodState::Binding) ? PodPhase::Pending
-                                                                                 : PodPhase::Running;
+                                                                                : PodPhase::Running;
     if (p.start_time) info.start_time = t0 + *p.start_time;
     PodReadyCondition ready;
     ready.status = p.state == PodState::Ready ? ConditionStatus::True : ConditionStatus::False;
     ready.last_transition_time = t0 + p.ready_transition.value_or(p.created);
     info.ready = ready;
-    info.containers.push_back(
-        ContainerInfo{"app", {{"cpu", to_milli(svc_.cpu_request_cores)}, {"nvidia.com/gpu", 1000}}});
+    info.containers.push_back(ContainerInfo{
+        "app", {{"cpu", to_milli(svc_.cpu_request_cores)}, {"nvidia.com/gpu", 1000}}});
     const Gpu* gpu = nullptr;
     if (p.device != kNone && info.phase == PodPhase::Running) {
       gpu = &gpus_[devices_[p.device].gpu];

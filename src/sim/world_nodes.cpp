@@ -90,8 +90,8 @@ void World::on_node_ready(std::uint32_t id) {
                    1.0 / sharing.replicas_per_gpu);
         break;
       case config::SharingMode::Mig: {
-        const auto profile = config::parse_mig_profile(sharing.mig_profile)
-                                 .value_or(config::MigProfile{});
+        const auto profile =
+            config::parse_mig_profile(sharing.mig_profile).value_or(config::MigProfile{});
         const int count = sharing.mig_count > 0 ? sharing.mig_count : 7 / profile.compute_slices;
         const double fraction = profile.compute_slices / 7.0;
         for (int k = 0; k < count; ++k) add_device(fraction, profile.memory_gb * 1e9, 1, fraction);
@@ -118,13 +118,15 @@ void World::on_node_scan() {
   const auto& sharing = sc_.cluster.sharing;
   auto slots_per_gpu = [&]() {
     switch (sharing.mode) {
-      case config::SharingMode::Exclusive: return 1;
+      case config::SharingMode::Exclusive:
+        return 1;
       case config::SharingMode::Mig: {
         const auto profile =
             config::parse_mig_profile(sharing.mig_profile).value_or(config::MigProfile{});
         return sharing.mig_count > 0 ? sharing.mig_count : 7 / profile.compute_slices;
       }
-      default: return sharing.replicas_per_gpu;
+      default:
+        return sharing.replicas_per_gpu;
     }
   }();
   for (const Node& n : nodes_) {

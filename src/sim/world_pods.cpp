@@ -88,11 +88,16 @@ void World::scale_to(int desired) {
   }
   auto rank = [&](std::uint32_t i) {
     switch (pods_[i].state) {
-      case PodState::Pending: return 0;
-      case PodState::Binding: return 1;
-      case PodState::Backoff: return 2;
-      case PodState::Starting: return 3;
-      default: return 4;
+      case PodState::Pending:
+        return 0;
+      case PodState::Binding:
+        return 1;
+      case PodState::Backoff:
+        return 2;
+      case PodState::Starting:
+        return 3;
+      default:
+        return 4;
     }
   };
   std::sort(candidates.begin(), candidates.end(), [&](std::uint32_t x, std::uint32_t y) {

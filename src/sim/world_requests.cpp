@@ -8,7 +8,9 @@
 
 namespace userscale::sim {
 namespace {
-bool serving(const Pod& p) { return p.state == PodState::Ready || p.state == PodState::Terminating; }
+bool serving(const Pod& p) {
+  return p.state == PodState::Ready || p.state == PodState::Terminating;
+}
 }  // namespace
 
 void World::on_arrival(const Arrival& a, std::uint32_t user) {
@@ -29,10 +31,10 @@ void World::on_arrival(const Arrival& a, std::uint32_t user) {
   r.cpu_work = sample(svc_.cpu_cost, cost_rng_);
   if (svc_.llm) {
     const auto& llm = *svc_.llm;
-    const double in = a.input_tokens >= 0 ? a.input_tokens
-                                          : std::round(sample(llm.input_tokens, cost_rng_));
-    const double out = a.output_tokens >= 0 ? a.output_tokens
-                                            : std::round(sample(llm.output_tokens, cost_rng_));
+    const double in =
+        a.input_tokens >= 0 ? a.input_tokens : std::round(sample(llm.input_tokens, cost_rng_));
+    const double out =
+        a.output_tokens >= 0 ? a.output_tokens : std::round(sample(llm.output_tokens, cost_rng_));
     r.gpu_work = llm.prefill_seconds_per_token * in + llm.decode_seconds_per_step * out;
     r.kv_bytes = llm.kv_bytes_per_token * (in + out);
   } else {
@@ -60,7 +62,8 @@ std::uint32_t World::pick_pod() {
       std::size_t best_load = 0;
       for (std::size_t k = 0; k < n; ++k) {
         const std::uint32_t id = routable_[(rr_next_ + k) % n];
-        const std::size_t load = static_cast<std::size_t>(pods_[id].in_service) + pods_[id].queue.size();
+        const std::size_t load =
+            static_cast<std::size_t>(pods_[id].in_service) + pods_[id].queue.size();
         if (best == kNone || load < best_load) {
           best = id;
           best_load = load;
@@ -299,8 +302,8 @@ void World::on_gpu_done(std::uint32_t dev, double time) {
   for (const auto& [pod, id] : gpu_scratch_) complete_in_pod(pod, id);
   for (const auto& [pod, id] : gpu_scratch_) {
     Pod& p = pods_[pod];
-    while (!p.gpu_wait.empty() && (svc_.gpu_streams <= 0 ||
-                                   p.gpu.size() < static_cast<std::size_t>(svc_.gpu_streams))) {
+    while (!p.gpu_wait.empty() &&
+           (svc_.gpu_streams <= 0 || p.gpu.size() < static_cast<std::size_t>(svc_.gpu_streams))) {
       run_on_gpu(pod, p.gpu_wait.pop());
     }
   }
@@ -361,10 +364,18 @@ void World::record_outcome(std::uint32_t id, Outcome outcome) {
     service_counters_.observe(latency);
   } else {
     switch (outcome) {
-      case Outcome::Rejected: ++rejected_; break;
-      case Outcome::TimedOut: ++timed_out_; break;
-      case Outcome::Crashed: ++crashed_; break;
-      default: ++failed_other_; break;
+      case Outcome::Rejected:
+        ++rejected_;
+        break;
+      case Outcome::TimedOut:
+        ++timed_out_;
+        break;
+      case Outcome::Crashed:
+        ++crashed_;
+        break;
+      default:
+        ++failed_other_;
+        break;
     }
     ++period_failed_;
     ++service_counters_.failures;

@@ -79,7 +79,7 @@ TEST(Sharing, OverPackedGpuOomKillsTheNewestReplica) {
   sc.cluster.pools[0].gpu_memory_bytes = 4e9;
   sc.service.memory_base_bytes = 1.5e9;  // two fit, the third does not
   sc.autoscaler.max_replicas = 3;
-  sc.autoscaler.min_replicas = 3;       // the controller asks for 3 at its first tick
+  sc.autoscaler.min_replicas = 3;  // the controller asks for 3 at its first tick
   sc.service.startup.cuda_init = config::DistSpec::constant(1.0);
   sc.service.startup.model_load = config::DistSpec::constant(1.0);
   struct Rows : Sink {
