@@ -19,7 +19,9 @@ std::int32_t ceil_to_int32(double x) {
   return static_cast<std::int32_t>(c);
 }
 
-Error err(std::string message) { return Error{"", std::move(message)}; }
+Error err(std::string message) {
+  return Error{"", std::move(message)};
+}
 
 // metrics.k8s.io samples for one resource: the pod's containers summed, or one container.
 Result<PodSamples> resource_samples(const Observation& obs, const std::string& resource,
@@ -145,6 +147,19 @@ void remove(PodSamples& samples, const std::set<std::string>& pods) {
   for (const auto& p : pods) samples.erase(p);
 }
 
+// After missing and unready pods were filled in: no change when the new ratio is within
+// tolerance or points the other way, or when the new count would move against the ratio.
+std::int32_t rebalanced_replicas(double ratio, double new_ratio, std::size_t samples,
+                                 std::int32_t current, Tolerances tol) {
+  if (tol.within(new_ratio) || (ratio < 1.0 && new_ratio > 1.0) ||
+      (ratio > 1.0 && new_ratio < 1.0)) {
+    return current;
+  }
+  std::int32_t n = ceil_to_int32(new_ratio * static_cast<double>(samples));
+  if ((new_ratio < 1.0 && n > current) || (new_ratio > 1.0 && n < current)) return current;
+  return n;
+}
+
 // calcPlainMetricReplicas.
 Result<MetricReplicas> plain_replicas(const Observation& obs, PodSamples samples,
                                       std::int32_t current, std::int64_t target, bool is_cpu,
@@ -175,18 +190,8 @@ Result<MetricReplicas> plain_replicas(const Observation& obs, PodSamples samples
   if (scale_up_with_unready) {
     for (const auto& p : g.unready) samples[p] = {0, 0, 0};
   }
-  double new_ratio = usage_ratio(samples, target).first;
-  if (tol.within(new_ratio) || (ratio < 1.0 && new_ratio > 1.0) ||
-      (ratio > 1.0 && new_ratio < 1.0)) {
-    out.replicas = current;
-    return out;
-  }
-  std::int32_t n = ceil_to_int32(new_ratio * static_cast<double>(samples.size()));
-  if ((new_ratio < 1.0 && n > current) || (new_ratio > 1.0 && n < current)) {
-    out.replicas = current;
-    return out;
-  }
-  out.replicas = n;
+  out.replicas =
+      rebalanced_replicas(ratio, usage_ratio(samples, target).first, samples.size(), current, tol);
   return out;
 }
 
@@ -234,6 +239,28 @@ MetricReplicas per_pod_replicas(std::int64_t usage, std::int64_t target,
         std::ceil(static_cast<double>(usage) / static_cast<double>(status_replicas)));
   }
   return out;
+}
+
+// Object and External metrics: a Value target scales with the ready pods
+// (getUsageRatioReplicaCount), an AverageValue target with status.replicas.
+Result<MetricReplicas> value_or_average_replicas(const Observation& obs, std::int32_t current,
+                                                 std::int64_t usage, const MetricSpec& metric,
+                                                 Tolerances tol, const std::string& source) {
+  if (metric.target.type == MetricTargetType::Value && metric.target.value_milli) {
+    MetricReplicas out;
+    out.usage_ratio = static_cast<double>(usage) / static_cast<double>(*metric.target.value_milli);
+    auto n = usage_ratio_replica_count(obs, current, out.usage_ratio, tol);
+    if (!n) return n.error();
+    out.replicas = *n;
+    out.current.value_milli = usage;
+    return out;
+  }
+  if (metric.target.type == MetricTargetType::AverageValue && metric.target.average_value_milli) {
+    return per_pod_replicas(usage, *metric.target.average_value_milli, obs.scale.status_replicas,
+                            tol);
+  }
+  return err("invalid " + source +
+             " metric source: neither a value target nor an average value target was set");
 }
 
 }  // namespace
@@ -292,12 +319,11 @@ PodGroups group_pods(const Observation& obs, const PodSamples& samples, bool is_
   return g;
 }
 
-Result<MetricReplicas> resource_utilization_replicas(const Observation& obs,
-                                                     std::int32_t current, std::int32_t target,
+Result<MetricReplicas> resource_utilization_replicas(const Observation& obs, std::int32_t current,
+                                                     std::int32_t target,
                                                      const std::string& resource,
                                                      const std::string& container,
-                                                     const HpaSettings& settings,
-                                                     Tolerances tol) {
+                                                     const HpaSettings& settings, Tolerances tol) {
   auto sampled = resource_samples(obs, resource, container);
   if (!sampled) return sampled.error();
   PodSamples samples = std::move(sampled).value();
@@ -336,23 +362,11 @@ Result<MetricReplicas> resource_utilization_replicas(const Observation& obs,
   }
   auto second = utilization_ratio(samples, *requests, target);
   if (!second) return second.error();
-  double new_ratio = second->ratio;
-  if (tol.within(new_ratio) || (ratio < 1.0 && new_ratio > 1.0) ||
-      (ratio > 1.0 && new_ratio < 1.0)) {
-    out.replicas = current;
-    return out;
-  }
-  std::int32_t n = ceil_to_int32(new_ratio * static_cast<double>(samples.size()));
-  if ((new_ratio < 1.0 && n > current) || (new_ratio > 1.0 && n < current)) {
-    out.replicas = current;
-    return out;
-  }
-  out.replicas = n;
+  out.replicas = rebalanced_replicas(ratio, second->ratio, samples.size(), current, tol);
   return out;
 }
 
-Result<MetricReplicas> resource_average_value_replicas(const Observation& obs,
-                                                       std::int32_t current,
+Result<MetricReplicas> resource_average_value_replicas(const Observation& obs, std::int32_t current,
                                                        std::int64_t target_milli,
                                                        const std::string& resource,
                                                        const std::string& container,
@@ -395,22 +409,7 @@ Result<MetricReplicas> object_metric_replicas(const Observation& obs, std::int32
     return err("unable to get metric " + metric.name + ": " + metric.described_object.kind + " " +
                metric.described_object.name + ": no metrics returned from custom metrics API");
   }
-  std::int64_t usage = found->value_milli;
-  if (metric.target.type == MetricTargetType::Value && metric.target.value_milli) {
-    MetricReplicas out;
-    out.usage_ratio = static_cast<double>(usage) / static_cast<double>(*metric.target.value_milli);
-    auto n = usage_ratio_replica_count(obs, current, out.usage_ratio, tol);
-    if (!n) return n.error();
-    out.replicas = *n;
-    out.current.value_milli = usage;
-    return out;
-  }
-  if (metric.target.type == MetricTargetType::AverageValue && metric.target.average_value_milli) {
-    return per_pod_replicas(usage, *metric.target.average_value_milli, obs.scale.status_replicas,
-                            tol);
-  }
-  return err(
-      "invalid object metric source: neither a value target nor an average value target was set");
+  return value_or_average_replicas(obs, current, found->value_milli, metric, tol, "object");
 }
 
 Result<MetricReplicas> external_metric_replicas(const Observation& obs, std::int32_t current,
@@ -431,22 +430,7 @@ Result<MetricReplicas> external_metric_replicas(const Observation& obs, std::int
     return err("unable to get external metric " + metric.name +
                ": no metrics returned from external metrics API");
   }
-  if (metric.target.type == MetricTargetType::Value && metric.target.value_milli) {
-    MetricReplicas out;
-    out.usage_ratio = static_cast<double>(usage) / static_cast<double>(*metric.target.value_milli);
-    auto n = usage_ratio_replica_count(obs, current, out.usage_ratio, tol);
-    if (!n) return n.error();
-    out.replicas = *n;
-    out.current.value_milli = usage;
-    return out;
-  }
-  if (metric.target.type == MetricTargetType::AverageValue && metric.target.average_value_milli) {
-    return per_pod_replicas(usage, *metric.target.average_value_milli, obs.scale.status_replicas,
-                            tol);
-  }
-  return err(
-      "invalid external metric source: neither a value target nor an average value target was "
-      "set");
+  return value_or_average_replicas(obs, current, usage, metric, tol, "external");
 }
 
 }  // namespace userscale::hpa
