@@ -27,16 +27,21 @@ json make_case() {
     std::string name = "web-" + std::to_string(i);
     pods.push_back(
         {{"metadata", {{"name", name}, {"labels", {{"app", "web"}}}}},
-         {"spec", {{"containers", {{{"name", "app"}, {"resources", {{"requests", {{"cpu", "500m"}}}}}}}}}},
+         {"spec",
+          {{"containers", {{{"name", "app"}, {"resources", {{"requests", {{"cpu", "500m"}}}}}}}}}},
          {"status",
           {{"phase", "Running"},
            {"startTime", "2025-06-01T11:00:00Z"},
            {"conditions",
-            {{{"type", "Ready"}, {"status", "True"}, {"lastTransitionTime", "2025-06-01T11:00:20Z"}}}}}}});
-    pod_metrics.push_back({{"metadata", {{"name", name}}},
-                           {"timestamp", "2025-06-01T11:59:45Z"},
-                           {"window", "30s"},
-                           {"containers", {{{"name", "app"}, {"usage", {{"cpu", std::to_string(200 + i % 300) + "m"}}}}}}});
+            {{{"type", "Ready"},
+              {"status", "True"},
+              {"lastTransitionTime", "2025-06-01T11:00:20Z"}}}}}}});
+    pod_metrics.push_back(
+        {{"metadata", {{"name", name}}},
+         {"timestamp", "2025-06-01T11:59:45Z"},
+         {"window", "30s"},
+         {"containers",
+          {{{"name", "app"}, {"usage", {{"cpu", std::to_string(200 + i % 300) + "m"}}}}}}});
     custom.push_back({{"describedObject", {{"kind", "Pod"}, {"name", name}}},
                       {"metric", {{"name", "requests_in_flight"}}},
                       {"timestamp", "2025-06-01T11:59:50Z"},
@@ -44,23 +49,32 @@ json make_case() {
   }
   json metrics = json::array(
       {{{"type", "Resource"},
-        {"resource", {{"name", "cpu"}, {"target", {{"type", "Utilization"}, {"averageUtilization", 50}}}}}},
+        {"resource",
+         {{"name", "cpu"}, {"target", {{"type", "Utilization"}, {"averageUtilization", 50}}}}}},
        {{"type", "Pods"},
-        {"pods", {{"metric", {{"name", "requests_in_flight"}}}, {"target", {{"type", "AverageValue"}, {"averageValue", "8"}}}}}},
+        {"pods",
+         {{"metric", {{"name", "requests_in_flight"}}},
+          {"target", {{"type", "AverageValue"}, {"averageValue", "8"}}}}}},
        {{"type", "External"},
-        {"external", {{"metric", {{"name", "queue_depth"}}}, {"target", {{"type", "AverageValue"}, {"averageValue", "30"}}}}}}});
-  return {{"kind", "hpa"},
-          {"name", "bench-1000-pods"},
-          {"source", "derived"},
-          {"now", kNow},
-          {"input",
-           {{"hpa", {{"spec", {{"maxReplicas", 5000}, {"minReplicas", 1}, {"metrics", metrics}}}}},
-            {"scale", {{"spec", {{"replicas", kPods}}}, {"status", {{"replicas", kPods}, {"selector", "app=web"}}}}},
-            {"pods", {{"items", pods}}},
-            {"podMetrics", {{"items", pod_metrics}}},
-            {"customMetrics", {{"items", custom}}},
-            {"externalMetrics", {{"items", {{{"metricName", "queue_depth"}, {"value", "40000"}, {"timestamp", kNow}}}}}},
-            {"history", {{"recommendations", json::array()}}}}}};
+        {"external",
+         {{"metric", {{"name", "queue_depth"}}},
+          {"target", {{"type", "AverageValue"}, {"averageValue", "30"}}}}}}});
+  return {
+      {"kind", "hpa"},
+      {"name", "bench-1000-pods"},
+      {"source", "derived"},
+      {"now", kNow},
+      {"input",
+       {{"hpa", {{"spec", {{"maxReplicas", 5000}, {"minReplicas", 1}, {"metrics", metrics}}}}},
+        {"scale",
+         {{"spec", {{"replicas", kPods}}},
+          {"status", {{"replicas", kPods}, {"selector", "app=web"}}}}},
+        {"pods", {{"items", pods}}},
+        {"podMetrics", {{"items", pod_metrics}}},
+        {"customMetrics", {{"items", custom}}},
+        {"externalMetrics",
+         {{"items", {{{"metricName", "queue_depth"}, {"value", "40000"}, {"timestamp", kNow}}}}}},
+        {"history", {{"recommendations", json::array()}}}}}};
 }
 
 // The policy and behavior alone, on an already-parsed observation.

@@ -5,8 +5,8 @@
 
 #include "config/decision_json.h"
 #include "config/hpa_case.h"
-#include "config/policy_case.h"
 #include "config/kpa_case.h"
+#include "config/policy_case.h"
 #include "core/policies/hpa.h"
 #include "core/reconcile.h"
 

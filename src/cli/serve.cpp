@@ -28,7 +28,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--drain-timeout-ms", opts->drain_timeout_ms,
                   "Longest wait for in-flight requests after SIGTERM")
       ->capture_default_str();
-  cmd->callback([opts, &exit_code] { exit_code = server::run_server(*opts, std::cout, std::cerr); });
+  cmd->callback(
+      [opts, &exit_code] { exit_code = server::run_server(*opts, std::cout, std::cerr); });
 }
 
 }  // namespace userscale::cli

@@ -141,8 +141,8 @@ MetricSpec read_metric(JsonReader& r, const json& m, const std::string& path) {
   return out;
 }
 
-std::optional<ScalingRules> read_rules(JsonReader& r, const json& behavior,
-                                       const std::string& path, const std::string& key) {
+std::optional<ScalingRules> read_rules(JsonReader& r, const json& behavior, const std::string& path,
+                                       const std::string& key) {
   const json* rules = r.object(behavior, path, key, false);
   if (!rules) return std::nullopt;
   const std::string p = join_path(path, key);
@@ -237,7 +237,8 @@ PodInfo read_pod(JsonReader& r, const json& item, const std::string& path) {
     const std::string sp = join_path(path, "spec");
     if (const json* cs = r.array(*spec, sp, "containers", false)) {
       for (std::size_t i = 0; i < cs->size(); ++i) {
-        pod.containers.push_back(read_container(r, (*cs)[i], index_path(join_path(sp, "containers"), i)));
+        pod.containers.push_back(
+            read_container(r, (*cs)[i], index_path(join_path(sp, "containers"), i)));
       }
     }
     if (const json* ics = r.array(*spec, sp, "initContainers", false)) {
@@ -376,16 +377,16 @@ void read_history(JsonReader& r, const json& input, BehaviorState& state) {
       const std::string rp = index_path(join_path(hp, "recommendations"), i);
       TimedRecommendation rec;
       rec.timestamp = r.time((*recs)[i], rp, "timestamp", true).value_or(0);
-      rec.replicas = static_cast<std::int32_t>(
-          r.integer((*recs)[i], rp, "replicas", true, 0).value_or(0));
+      rec.replicas =
+          static_cast<std::int32_t>(r.integer((*recs)[i], rp, "replicas", true, 0).value_or(0));
       state.recommendations.push_back(rec);
     }
   }
   for (const char* key : {"scaleUpEvents", "scaleDownEvents"}) {
     const json* events = r.array(*h, hp, key, false);
     if (!events) continue;
-    auto& list = std::string(key) == "scaleUpEvents" ? state.scale_up_events
-                                                     : state.scale_down_events;
+    auto& list =
+        std::string(key) == "scaleUpEvents" ? state.scale_up_events : state.scale_down_events;
     for (std::size_t i = 0; i < events->size(); ++i) {
       const std::string ep = index_path(join_path(hp, key), i);
       ScaleEvent e;
@@ -433,7 +434,8 @@ AutoscalerSpec read_hpa_spec(JsonReader& r, const json& spec, const std::string&
       static_cast<std::int32_t>(r.integer(spec, path, "maxReplicas", true, 1).value_or(1));
   if (const json* metrics = r.array(spec, path, "metrics", false)) {
     for (std::size_t i = 0; i < metrics->size(); ++i) {
-      out.metrics.push_back(read_metric(r, (*metrics)[i], index_path(join_path(path, "metrics"), i)));
+      out.metrics.push_back(
+          read_metric(r, (*metrics)[i], index_path(join_path(path, "metrics"), i)));
     }
   }
   if (const json* b = r.object(spec, path, "behavior", false)) {

@@ -45,8 +45,8 @@ class JsonReader {
   std::optional<ParsedQuantity> quantity_value(const json& value, const std::string& path);
   std::optional<Time> time(const json& obj, const std::string& path, const std::string& key,
                            bool required);
-  std::optional<Duration> duration(const json& obj, const std::string& path,
-                                   const std::string& key, bool required);
+  std::optional<Duration> duration(const json& obj, const std::string& path, const std::string& key,
+                                   bool required);
 
   void fail(const std::string& path, const std::string& message);
   bool ok() const { return !error_; }

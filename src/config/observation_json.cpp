@@ -74,9 +74,9 @@ Observation read_observation(JsonReader& r, const json& obj, const std::string& 
       pod.deleting = r.boolean(p, pp, "deleting", false).value_or(false);
       pod.start_time = read_time(r, p, pp, "startTime", false);
       bool ready = r.boolean(p, pp, "ready", false).value_or(pod.phase == PodPhase::Running);
-      pod.ready = PodReadyCondition{ready ? ConditionStatus::True : ConditionStatus::False,
-                                    read_time(r, p, pp, "readySince", false)
-                                        .value_or(pod.start_time.value_or(0))};
+      pod.ready = PodReadyCondition{
+          ready ? ConditionStatus::True : ConditionStatus::False,
+          read_time(r, p, pp, "readySince", false).value_or(pod.start_time.value_or(0))};
       if (auto req = r.quantity(p, pp, "cpuRequest", false)) {
         pod.containers.push_back({"app", {{"cpu", req->milli}}});
       } else {

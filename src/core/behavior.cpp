@@ -46,11 +46,10 @@ std::int32_t scale_up_limit(std::int32_t current, const BehaviorState& st,
     std::int64_t start = static_cast<std::int64_t>(current) -
                          change_in_period(p.period_seconds, st.scale_up_events, now) +
                          change_in_period(p.period_seconds, st.scale_down_events, now);
-    std::int64_t proposed =
-        p.type == ScalingPolicyType::Pods
-            ? start + p.value
-            : static_cast<std::int64_t>(
-                  std::ceil(static_cast<double>(start) * (1.0 + p.value / 100.0)));
+    std::int64_t proposed = p.type == ScalingPolicyType::Pods
+                                ? start + p.value
+                                : static_cast<std::int64_t>(std::ceil(static_cast<double>(start) *
+                                                                      (1.0 + p.value / 100.0)));
     result = pick_min ? std::min(result, proposed) : std::max(result, proposed);
   }
   return static_cast<std::int32_t>(std::clamp<std::int64_t>(
@@ -199,8 +198,8 @@ BoundedReplicas normalize_with_behavior(const BehaviorInput& in, const ResolvedB
   Condition limited = make("ScalingLimited", false, "DesiredWithinRange",
                            "the desired count is within the acceptable range");
   if (stabilized > in.current_replicas) {
-    std::int32_t limit =
-        std::max(scale_up_limit(in.current_replicas, state, b.scale_up, in.now), in.current_replicas);
+    std::int32_t limit = std::max(scale_up_limit(in.current_replicas, state, b.scale_up, in.now),
+                                  in.current_replicas);
     std::int32_t maximum = in.max_replicas;
     std::string reason = "TooManyReplicas";
     std::string message = "the desired replica count is more than the maximum replica count";

@@ -54,11 +54,15 @@ bool requirement_matches(const SelectorRequirement& r, const Labels& labels) {
   };
   switch (r.op) {
     case SelectorOp::In:
-    case SelectorOp::Equals: return in_values();
+    case SelectorOp::Equals:
+      return in_values();
     case SelectorOp::NotIn:
-    case SelectorOp::NotEquals: return !in_values();
-    case SelectorOp::Exists: return has;
-    case SelectorOp::DoesNotExist: return !has;
+    case SelectorOp::NotEquals:
+      return !in_values();
+    case SelectorOp::Exists:
+      return has;
+    case SelectorOp::DoesNotExist:
+      return !has;
   }
   return false;
 }

@@ -30,17 +30,17 @@ struct ContainerInfo {
 // Serving signals a workload exposes on its /metrics (or the simulator models); every field is
 // absent when the source did not report it. Rates are per second over `window` seconds.
 struct ServingSignals {
-  std::optional<double> in_flight;          // requests being served now
-  std::optional<double> queued;             // requests waiting for a slot
-  std::optional<double> arrival_rate;       // requests/s arriving
-  std::optional<double> completion_rate;    // requests/s completed (throughput)
-  std::optional<double> latency_mean_ms;    // over the window
+  std::optional<double> in_flight;        // requests being served now
+  std::optional<double> queued;           // requests waiting for a slot
+  std::optional<double> arrival_rate;     // requests/s arriving
+  std::optional<double> completion_rate;  // requests/s completed (throughput)
+  std::optional<double> latency_mean_ms;  // over the window
   std::optional<double> latency_p95_ms;
-  std::optional<double> cpu_utilization;    // percent of the CPU request
-  std::optional<double> gpu_utilization;    // percent, as the pod's GPU reports it
+  std::optional<double> cpu_utilization;  // percent of the CPU request
+  std::optional<double> gpu_utilization;  // percent, as the pod's GPU reports it
   std::optional<double> gpu_memory_used_bytes;
-  std::optional<double> concurrent_users;   // closed-loop clients attributed to the pod
-  std::optional<Time> sample_time;          // when these were measured
+  std::optional<double> concurrent_users;  // closed-loop clients attributed to the pod
+  std::optional<Time> sample_time;         // when these were measured
   double window = 0.0;
 };
 

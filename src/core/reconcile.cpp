@@ -97,9 +97,9 @@ Decision reconcile(Policy& policy, const AutoscalerSpec& spec, const HpaSettings
   }
 
   if (rescale) {
-    conds.set(condition("AbleToScale", true, "SucceededRescale",
-                        "the HPA controller was able to update the target scale to " +
-                            std::to_string(desired)));
+    conds.set(condition(
+        "AbleToScale", true, "SucceededRescale",
+        "the HPA controller was able to update the target scale to " + std::to_string(desired)));
     if (spec.behavior) {
       record_scale_event(resolve_behavior(*spec.behavior, settings), obs.now, current, desired,
                          state);

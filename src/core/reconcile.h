@@ -23,8 +23,8 @@ struct Decision {
   bool metrics_evaluated = false;  // false when a shortcut decided without reading metrics
   Recommendation recommendation;   // the policy's proposal (when evaluated)
   std::optional<std::int32_t> stabilized_replicas;
-  std::string bound_by;  // the rule that changed the proposal, empty when none did
-  std::string reason;    // why the count changed, or why it did not
+  std::string bound_by;               // the rule that changed the proposal, empty when none did
+  std::string reason;                 // why the count changed, or why it did not
   std::vector<Condition> conditions;  // in the order AbleToScale, ScalingActive, ScalingLimited
 };
 

@@ -42,7 +42,9 @@ bool read_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
   return true;
 }
 
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 }  // namespace
 
@@ -87,7 +89,8 @@ std::optional<Time> parse_rfc3339(std::string_view s) {
     return std::nullopt;
   }
   if (pos != s.size()) return std::nullopt;
-  std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   double t = static_cast<double>(days * 86400 + hour * 3600 + minute * 60 + second - offset);
   return t + frac;
 }
@@ -108,8 +111,8 @@ std::string format_rfc3339(Time t) {
                   static_cast<long long>(y), m, d, static_cast<int>(rem / 3600),
                   static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60), ms);
   } else {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y),
-                  m, d, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y), m,
+                  d, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
                   static_cast<int>(rem % 60));
   }
   return buf;
@@ -149,13 +152,20 @@ std::optional<Duration> parse_go_duration(std::string_view s) {
     while (j < s.size() && !std::isdigit(static_cast<unsigned char>(s[j])) && s[j] != '.') ++j;
     std::string_view unit = s.substr(i, j - i);
     double mult;
-    if (unit == "ns") mult = 1e-9;
-    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") mult = 1e-6;
-    else if (unit == "ms") mult = 1e-3;
-    else if (unit == "s") mult = 1.0;
-    else if (unit == "m") mult = 60.0;
-    else if (unit == "h") mult = 3600.0;
-    else return std::nullopt;
+    if (unit == "ns")
+      mult = 1e-9;
+    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+      mult = 1e-6;
+    else if (unit == "ms")
+      mult = 1e-3;
+    else if (unit == "s")
+      mult = 1.0;
+    else if (unit == "m")
+      mult = 60.0;
+    else if (unit == "h")
+      mult = 3600.0;
+    else
+      return std::nullopt;
     total += value * mult;
     s.remove_prefix(j);
   }

@@ -70,7 +70,9 @@ std::optional<std::string> HttpResponse::header(const std::string& lower_name) c
 HttpClient::HttpClient(std::string host, std::string port, std::chrono::milliseconds timeout)
     : host_(std::move(host)), port_(std::move(port)), timeout_(timeout) {}
 
-HttpClient::~HttpClient() { close(); }
+HttpClient::~HttpClient() {
+  close();
+}
 
 void HttpClient::close() {
   if (socket_) {

@@ -11,9 +11,15 @@ namespace {
 bool is_name_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
 }
-bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
-bool is_label_start(char c) { return is_name_start(c) && c != ':'; }
-bool is_label_char(char c) { return is_name_char(c) && c != ':'; }
+bool is_name_char(char c) {
+  return is_name_start(c) || (c >= '0' && c <= '9');
+}
+bool is_label_start(char c) {
+  return is_name_start(c) && c != ':';
+}
+bool is_label_char(char c) {
+  return is_name_char(c) && c != ':';
+}
 
 // A cursor over one line; every read reports failure through `error`.
 class LineCursor {

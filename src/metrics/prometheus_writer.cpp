@@ -107,7 +107,8 @@ void PrometheusWriter::histogram(std::string_view name, const Labels& labels,
     sample(base + "_bucket", with_le, static_cast<double>(cumulative[i]));
   }
   sample(base + "_sum", labels, sum);
-  sample(base + "_count", labels, cumulative.empty() ? 0.0 : static_cast<double>(cumulative.back()));
+  sample(base + "_count", labels,
+         cumulative.empty() ? 0.0 : static_cast<double>(cumulative.back()));
 }
 
 }  // namespace userscale::metrics

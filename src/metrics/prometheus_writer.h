@@ -15,7 +15,8 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 enum class MetricType { Counter, Gauge, Histogram, Untyped };
 
 // The content type a scraper expects for this format.
-inline constexpr std::string_view kPrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
+inline constexpr std::string_view kPrometheusContentType =
+    "text/plain; version=0.0.4; charset=utf-8";
 
 class PrometheusWriter {
  public:

@@ -4,12 +4,14 @@ namespace userscale::server {
 namespace {
 
 constexpr std::array<std::string_view, kEndpointCount> kNames = {
-    "sort", "convolve", "matrix", "gpu_job", "stream", "infer", "healthz", "readyz", "metrics",
-    "unknown"};
+    "sort",  "convolve", "matrix", "gpu_job", "stream",
+    "infer", "healthz",  "readyz", "metrics", "unknown"};
 
 }  // namespace
 
-std::string_view endpoint_name(Endpoint e) { return kNames[static_cast<std::size_t>(e)]; }
+std::string_view endpoint_name(Endpoint e) {
+  return kNames[static_cast<std::size_t>(e)];
+}
 
 Endpoint endpoint_for_path(std::string_view path) {
   for (std::size_t i = 0; i + 1 < kNames.size(); ++i) {

@@ -3,12 +3,14 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <csignal>
@@ -20,7 +22,6 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
-#include <unistd.h>
 
 #include "metrics/fd_stream.h"
 #include "metrics/nvml.h"
@@ -68,6 +69,12 @@ Reply json_reply(int status, const nlohmann::json& j) {
   Reply r;
   r.status = status;
   r.body = j.dump() + "\n";
+  return r;
+}
+
+Reply ok_json(std::string body) {
+  Reply r;
+  r.body = std::move(body) + "\n";
   return r;
 }
 
@@ -127,22 +134,22 @@ Prepared prepare_workload(ServerState& st, Endpoint e, const Target& t, std::str
     case Endpoint::Sort: {
       auto size = int_param(t, "size", 1, kMaxSortSize, 1'000'000);
       if (!size.ok()) return bad(size.error());
-      return {std::nullopt, [&w, n = *size] { return Reply{200, "application/json", w.sort(n) + "\n"}; }};
+      return {std::nullopt, [&w, n = *size] { return ok_json(w.sort(n)); }};
     }
     case Endpoint::Convolve: {
       auto size = int_param(t, "size", 1, kMaxConvolveSize, 512);
       if (!size.ok()) return bad(size.error());
-      return {std::nullopt, [&w, n = *size] { return Reply{200, "application/json", w.convolve(n) + "\n"}; }};
+      return {std::nullopt, [&w, n = *size] { return ok_json(w.convolve(n)); }};
     }
     case Endpoint::Matrix: {
       auto size = int_param(t, "size", 1, kMaxMatrixSize, 256);
       if (!size.ok()) return bad(size.error());
-      return {std::nullopt, [&w, n = *size] { return Reply{200, "application/json", w.matrix(n) + "\n"}; }};
+      return {std::nullopt, [&w, n = *size] { return ok_json(w.matrix(n)); }};
     }
     case Endpoint::GpuJob: {
       auto ms = int_param(t, "work_ms", 0, kMaxWorkMs, 100);
       if (!ms.ok()) return bad(ms.error());
-      return {std::nullopt, [&w, n = *ms] { return Reply{200, "application/json", w.gpu_job(n) + "\n"}; }};
+      return {std::nullopt, [&w, n = *ms] { return ok_json(w.gpu_job(n)); }};
     }
     case Endpoint::Stream: {
       auto ms = int_param(t, "duration_ms", 0, kMaxStreamMs, 1000);
@@ -158,7 +165,7 @@ Prepared prepare_workload(ServerState& st, Endpoint e, const Target& t, std::str
       return {std::nullopt, [&w, b = std::move(body)] {
                 auto out = w.infer(b);
                 if (!out.ok()) return error_reply(400, out.error().to_string());
-                return Reply{200, "application/json", *out + "\n"};
+                return ok_json(*out);
               }};
     default:
       return {error_reply(404, "not found"), {}};
@@ -196,8 +203,7 @@ bool write_stream(metrics::FdStream& stream, std::int64_t duration_ms, bool keep
   for (int seq = 0;; ++seq) {
     const auto now = clock_type::now();
     const double elapsed = std::chrono::duration<double, std::milli>(now - t0).count();
-    const std::string line =
-        nlohmann::json{{"seq", seq}, {"elapsed_ms", elapsed}}.dump() + "\n";
+    const std::string line = nlohmann::json{{"seq", seq}, {"elapsed_ms", elapsed}}.dump() + "\n";
     net::write(stream, http::make_chunk(net::buffer(line)), ec);
     if (ec) return false;
     if (now >= end) break;
@@ -261,8 +267,8 @@ Reply handle(ServerState& st, const http::request<http::string_body>& req, Endpo
   }
   if (!st.admission.enter()) {
     Reply r = error_reply(503, "overloaded: " + std::to_string(st.admission.max_inflight()) +
-                                   " in flight and " + std::to_string(st.admission.queue_capacity()) +
-                                   " queued");
+                                   " in flight and " +
+                                   std::to_string(st.admission.queue_capacity()) + " queued");
     r.retry_after = true;
     return r;
   }
@@ -291,8 +297,8 @@ void serve_connection(ServerState& st, tcp::socket socket) {
     st.connections.set_idle(id, false);
     const auto t0 = clock_type::now();
     if (ec == http::error::body_limit) {
-      Reply r = error_reply(413, "body larger than " + std::to_string(st.options.max_body_bytes) +
-                                     " bytes");
+      Reply r = error_reply(
+          413, "body larger than " + std::to_string(st.options.max_body_bytes) + " bytes");
       write_reply(stream, r, false, st.options.retry_after_s);
       const std::string_view target(parser.get().target().data(), parser.get().target().size());
       st.metrics.record(endpoint_for_path(target.substr(0, target.find('?'))), 413,
@@ -462,8 +468,8 @@ int run_server(const ServeOptions& o, std::ostream& out, std::ostream& log_strea
     st.draining = true;
     st.ready = false;
     log.line(std::string("received ") + (signo == SIGTERM ? "SIGTERM" : "SIGINT") +
-             ": not ready; finishing " + std::to_string(st.admission.running()) +
-             " running and " + std::to_string(st.admission.waiting()) + " queued request(s)");
+             ": not ready; finishing " + std::to_string(st.admission.running()) + " running and " +
+             std::to_string(st.admission.waiting()) + " queued request(s)");
     drain_deadline = clock_type::now() + std::chrono::milliseconds(o.drain_timeout_ms);
     poll_drain();
   });

@@ -18,8 +18,8 @@ struct ServeOptions {
   int queue = 64;
   std::string device = "auto";
   std::size_t max_body_bytes = 4u << 20;
-  int warmup_ms = 0;        // the least time before /readyz answers 200
-  std::string model_path;   // classifier weights; empty: generated from model_seed
+  int warmup_ms = 0;       // the least time before /readyz answers 200
+  std::string model_path;  // classifier weights; empty: generated from model_seed
   std::uint64_t model_seed = 1234;
   int idle_timeout_ms = 60'000;
   int drain_timeout_ms = 30'000;

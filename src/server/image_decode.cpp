@@ -53,7 +53,8 @@ Result<GrayImage> decode_gray_image(std::string_view bytes) {
     }
     return img;
   }
-  const auto side = static_cast<std::size_t>(std::llround(std::sqrt(static_cast<double>(bytes.size()))));
+  const auto side =
+      static_cast<std::size_t>(std::llround(std::sqrt(static_cast<double>(bytes.size()))));
   if (side * side != bytes.size()) {
     return Error{"body", "raw grayscale must be a square number of bytes, got " +
                              std::to_string(bytes.size())};

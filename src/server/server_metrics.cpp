@@ -97,14 +97,17 @@ std::string ServerMetrics::render(const Gauges& g) const {
     };
     w.family("userscale_gpu_utilization_ratio", "GPU busy fraction over NVML's sample period.",
              MetricType::Gauge);
-    for (const auto& s : g.gpus) w.sample("userscale_gpu_utilization_ratio", labels(s), s.utilization_ratio);
+    for (const auto& s : g.gpus)
+      w.sample("userscale_gpu_utilization_ratio", labels(s), s.utilization_ratio);
     w.family("userscale_gpu_memory_used_bytes", "GPU memory in use.", MetricType::Gauge);
     for (const auto& s : g.gpus) {
-      w.sample("userscale_gpu_memory_used_bytes", labels(s), static_cast<double>(s.memory_used_bytes));
+      w.sample("userscale_gpu_memory_used_bytes", labels(s),
+               static_cast<double>(s.memory_used_bytes));
     }
     w.family("userscale_gpu_memory_total_bytes", "GPU memory in total.", MetricType::Gauge);
     for (const auto& s : g.gpus) {
-      w.sample("userscale_gpu_memory_total_bytes", labels(s), static_cast<double>(s.memory_total_bytes));
+      w.sample("userscale_gpu_memory_total_bytes", labels(s),
+               static_cast<double>(s.memory_total_bytes));
     }
   }
   return w.text();

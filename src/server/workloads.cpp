@@ -47,7 +47,9 @@ bool cuda_built() {
 #endif
 }
 
-std::string_view device_name(Device d) { return d == Device::Cuda ? "cuda" : "cpu"; }
+std::string_view device_name(Device d) {
+  return d == Device::Cuda ? "cuda" : "cpu";
+}
 
 Result<DeviceChoice> choose_device(std::string_view requested) {
   if (requested == "cpu") return DeviceChoice{Device::Cpu, "--device cpu"};
@@ -71,9 +73,12 @@ std::string Workloads::sort(std::int64_t size) const {
       device_, [&] { return kernels::radix_sort_cuda(values); },
       [&] { kernels::radix_sort_cpu(values); });
   const double ms = ms_since(t0);
-  return json{{"workload", "sort"},     {"size", size},
-              {"device", device_name(ran)}, {"compute_ms", ms},
-              {"min", values.front()},  {"max", values.back()},
+  return json{{"workload", "sort"},
+              {"size", size},
+              {"device", device_name(ran)},
+              {"compute_ms", ms},
+              {"min", values.front()},
+              {"max", values.back()},
               {"median", values[values.size() / 2]}}
       .dump();
 }
@@ -88,9 +93,10 @@ std::string Workloads::convolve(std::int64_t size) const {
       device_, [&] { return kernels::convolve2d_cuda(image, n, n, kernel, 5, out); },
       [&] { kernels::convolve2d_cpu(image, n, n, kernel, 5, out); });
   const double ms = ms_since(t0);
-  return json{{"workload", "convolve"}, {"size", size},      {"device", device_name(ran)},
-              {"compute_ms", ms},       {"kernel", "5x5 binomial blur"},
-              {"mean", sum_of(out) / static_cast<double>(out.size())}}
+  return json{
+      {"workload", "convolve"},        {"size", size},
+      {"device", device_name(ran)},    {"compute_ms", ms},
+      {"kernel", "5x5 binomial blur"}, {"mean", sum_of(out) / static_cast<double>(out.size())}}
       .dump();
 }
 
@@ -105,8 +111,9 @@ std::string Workloads::matrix(std::int64_t size) const {
       [&] { kernels::matmul_cpu(a, b, n, c); });
   const double ms = ms_since(t0);
   const double gflops = ms > 0 ? 2.0 * std::pow(static_cast<double>(n), 3) / (ms * 1e6) : 0.0;
-  return json{{"workload", "matrix"}, {"size", size},   {"device", device_name(ran)},
-              {"compute_ms", ms},     {"gflops", gflops}, {"trace", sum_of(c) / static_cast<double>(n)}}
+  return json{{"workload", "matrix"},       {"size", size},
+              {"device", device_name(ran)}, {"compute_ms", ms},
+              {"gflops", gflops},           {"trace", sum_of(c) / static_cast<double>(n)}}
       .dump();
 }
 
@@ -142,12 +149,8 @@ Result<std::string> Workloads::infer(std::string_view body) const {
   for (std::size_t i = 1; i < probs.size(); ++i) {
     if (probs[i] > probs[best]) best = i;
   }
-  return json{{"workload", "infer"},
-              {"device", device_name(ran)},
-              {"compute_ms", ms},
-              {"width", img->width},
-              {"height", img->height},
-              {"class", best},
+  return json{{"workload", "infer"},   {"device", device_name(ran)}, {"compute_ms", ms},
+              {"width", img->width},   {"height", img->height},      {"class", best},
               {"probabilities", probs}}
       .dump();
 }

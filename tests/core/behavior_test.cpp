@@ -92,9 +92,9 @@ TEST(BehaviorRateLimit, PercentScaleUpCountsEventsInPeriod) {
 
 TEST(BehaviorRateLimit, PercentScaleDown) {
   Behavior b;
-  b.scale_down = ScalingRules{0, SelectPolicy::Max,
-                              std::vector<ScalingPolicy>{{ScalingPolicyType::Percent, 50, 120}},
-                              std::nullopt};
+  b.scale_down =
+      ScalingRules{0, SelectPolicy::Max,
+                   std::vector<ScalingPolicy>{{ScalingPolicyType::Percent, 50, 120}}, std::nullopt};
   auto rb = resolve_behavior(b, HpaSettings{});
   BehaviorState st;
   st.scale_down_events = {{kNow - 30, 2}, {kNow - 60, 4}, {kNow - 90, 6}};

@@ -27,7 +27,8 @@ TEST(DecisionRecord, HoldLineNamesTheBlockingRule) {
   d.desired_replicas = 1;
   d.rescale = false;
   d.bound_by = "cooldown (12 s left)";
-  EXPECT_EQ(human_line(d), "HOLD 1 (wanted 3): blocked by cooldown (12 s left) [users=25 cpu=75.2 gpu=n/a]");
+  EXPECT_EQ(human_line(d),
+            "HOLD 1 (wanted 3): blocked by cooldown (12 s left) [users=25 cpu=75.2 gpu=n/a]");
 }
 
 TEST(DecisionRecord, InvalidProposalSaysWhy) {

@@ -26,7 +26,7 @@ TEST(Quantity, DecimalAndSuffixes) {
 }
 
 TEST(Quantity, MilliValueRoundsUpLikeKubernetes) {
-  EXPECT_EQ(milli("100u"), 1);     // 0.1 milli rounds up to 1
+  EXPECT_EQ(milli("100u"), 1);  // 0.1 milli rounds up to 1
   EXPECT_EQ(milli("1n"), 1);
   EXPECT_EQ(milli("0.0015"), 2);   // 1.5 milli -> 2
   EXPECT_EQ(milli("-1500u"), -1);  // toward +inf for negatives

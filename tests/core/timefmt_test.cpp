@@ -23,7 +23,8 @@ TEST(Rfc3339, RejectsMalformed) {
 }
 
 TEST(Rfc3339, FormatRoundTrips) {
-  for (const char* s : {"2025-06-01T12:00:00Z", "1999-12-31T23:59:59Z", "2025-06-01T12:00:00.250Z"}) {
+  for (const char* s :
+       {"2025-06-01T12:00:00Z", "1999-12-31T23:59:59Z", "2025-06-01T12:00:00.250Z"}) {
     EXPECT_EQ(format_rfc3339(*parse_rfc3339(s)), s);
   }
 }

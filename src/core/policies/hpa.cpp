@@ -7,12 +7,18 @@ namespace {
 
 const char* failure_reason(MetricSourceType type) {
   switch (type) {
-    case MetricSourceType::Resource: return "FailedGetResourceMetric";
-    case MetricSourceType::ContainerResource: return "FailedGetContainerResourceMetric";
-    case MetricSourceType::Pods: return "FailedGetPodsMetric";
-    case MetricSourceType::Object: return "FailedGetObjectMetric";
-    case MetricSourceType::External: return "FailedGetExternalMetric";
-    case MetricSourceType::Unknown: break;
+    case MetricSourceType::Resource:
+      return "FailedGetResourceMetric";
+    case MetricSourceType::ContainerResource:
+      return "FailedGetContainerResourceMetric";
+    case MetricSourceType::Pods:
+      return "FailedGetPodsMetric";
+    case MetricSourceType::Object:
+      return "FailedGetObjectMetric";
+    case MetricSourceType::External:
+      return "FailedGetExternalMetric";
+    case MetricSourceType::Unknown:
+      break;
   }
   return "InvalidMetricSourceType";
 }
@@ -94,8 +100,10 @@ Recommendation HpaPolicy::recommend(const Observation& obs) {
     std::string why = obs.scale.selector.empty()
                           ? "selector is required"
                           : "couldn't convert selector into a corresponding internal selector";
-    rec.scaling_active = scaling_active(false, "InvalidSelector", "the HPA target's scale is "
-                                                                  "missing a selector: " + why);
+    rec.scaling_active = scaling_active(false, "InvalidSelector",
+                                        "the HPA target's scale is "
+                                        "missing a selector: " +
+                                            why);
     rec.reason = "invalid selector on the target's scale: " + why;
     return rec;
   }

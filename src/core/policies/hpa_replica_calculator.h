@@ -60,8 +60,7 @@ Result<MetricReplicas> resource_average_value_replicas(const Observation& obs,
                                                        std::int64_t target_milli,
                                                        const std::string& resource,
                                                        const std::string& container,
-                                                       const HpaSettings& settings,
-                                                       Tolerances tol);
+                                                       const HpaSettings& settings, Tolerances tol);
 
 // Pods metrics (custom.metrics.k8s.io, one value per pod) with an AverageValue target.
 Result<MetricReplicas> pods_metric_replicas(const Observation& obs, std::int32_t current_replicas,
@@ -69,8 +68,7 @@ Result<MetricReplicas> pods_metric_replicas(const Observation& obs, std::int32_t
                                             Tolerances tol);
 
 // Object metrics: Value target (uses ready pods) or AverageValue (uses status.replicas).
-Result<MetricReplicas> object_metric_replicas(const Observation& obs,
-                                              std::int32_t current_replicas,
+Result<MetricReplicas> object_metric_replicas(const Observation& obs, std::int32_t current_replicas,
                                               const MetricSpec& metric, Tolerances tol);
 
 // External metrics: the sum of the matching series; Value or AverageValue target.

@@ -30,8 +30,8 @@ Observation observe(const std::vector<PodFixture>& pods, std::int32_t replicas) 
     p.name = f.name;
     p.phase = f.phase;
     p.start_time = f.started;
-    p.ready = PodReadyCondition{f.ready ? ConditionStatus::True : ConditionStatus::False,
-                                f.started + 10};
+    p.ready =
+        PodReadyCondition{f.ready ? ConditionStatus::True : ConditionStatus::False, f.started + 10};
     p.containers = {{"app", {{"cpu", f.cpu_request}}}};
     o.pods.push_back(p);
     if (f.cpu_usage) {
@@ -92,16 +92,14 @@ TEST(HpaReplicaCalculator, CpuInitializationPeriodSetsAsideFreshSamples) {
                                 true, defaults);
   EXPECT_EQ(groups.ready_count, 0);
   EXPECT_EQ(groups.unready.size(), 2u);
-  auto groups120 =
-      hpa::group_pods(obs, {{"p0", {900, kNow - 15, 60}}, {"p1", {900, kNow - 15, 60}}}, true,
-                      testing_settings());
+  auto groups120 = hpa::group_pods(
+      obs, {{"p0", {900, kNow - 15, 60}}, {"p1", {900, kNow - 15, 60}}}, true, testing_settings());
   EXPECT_EQ(groups120.ready_count, 2);
 }
 
 TEST(HpaReplicaCalculator, FailedAndDeletingPodsAreIgnored) {
-  auto obs = observe({{"p0", 1000, 1000}, {"p1", 1000, 5000, true, PodPhase::Failed},
-                      {"p2", 1000, 5000}},
-                     3);
+  auto obs = observe(
+      {{"p0", 1000, 1000}, {"p1", 1000, 5000, true, PodPhase::Failed}, {"p2", 1000, 5000}}, 3);
   obs.pods[2].deleting = true;
   auto r = hpa::resource_utilization_replicas(obs, 3, 50, "cpu", "", testing_settings(),
                                               hpa::Tolerances{});

@@ -1,0 +1,109 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "server/admission.h"
+#include "server/endpoint.h"
+#include "server/image_decode.h"
+#include "server/query.h"
+
+namespace userscale::server {
+namespace {
+
+TEST(Query, SplitsPathAndDecodesParameters) {
+  const Target t = parse_target("/sort?size=10&x=a%20b&flag&y=1+2");
+  EXPECT_EQ(t.path, "/sort");
+  EXPECT_EQ(t.params.at("size"), "10");
+  EXPECT_EQ(t.params.at("x"), "a b");
+  EXPECT_EQ(t.params.at("flag"), "");
+  EXPECT_EQ(t.params.at("y"), "1 2");
+}
+
+TEST(Query, IntParamChecksFormAndRange) {
+  const Target t = parse_target("/m?size=12&bad=1x&neg=-3&big=99999999999999999999");
+  EXPECT_EQ(*int_param(t, "size", 1, 100, 5), 12);
+  EXPECT_EQ(*int_param(t, "absent", 1, 100, 5), 5);
+  EXPECT_EQ(int_param(t, "bad", 1, 100, 5).error().to_string(), "bad: \"1x\" is not an integer");
+  EXPECT_EQ(int_param(t, "neg", 0, 100, 5).error().to_string(), "neg: -3 is outside [0, 100]");
+  EXPECT_FALSE(int_param(t, "big", 0, 100, 5).ok());
+}
+
+TEST(Endpoint, PathsMapToNamesAndWorkloadsAreKnown) {
+  EXPECT_EQ(endpoint_for_path("/gpu_job"), Endpoint::GpuJob);
+  EXPECT_EQ(endpoint_name(endpoint_for_path("/metrics")), "metrics");
+  EXPECT_EQ(endpoint_for_path("/sorts"), Endpoint::Unknown);
+  EXPECT_EQ(endpoint_for_path("sort"), Endpoint::Unknown);
+  EXPECT_TRUE(is_workload(Endpoint::Stream));
+  EXPECT_FALSE(is_workload(Endpoint::Readyz));
+}
+
+TEST(Admission, AdmitsUpToTheLimitQueuesThenRejects) {
+  Admission a(1, 1);
+  ASSERT_TRUE(a.enter());
+  EXPECT_EQ(a.running(), 1);
+  std::atomic<bool> second_in{false};
+  std::thread waiter([&] {
+    second_in = a.enter();
+    a.leave();
+  });
+  while (a.waiting() != 1) std::this_thread::yield();
+  EXPECT_FALSE(second_in.load());
+  EXPECT_FALSE(a.enter());  // one running, one queued: full
+  a.leave();
+  waiter.join();
+  EXPECT_TRUE(second_in.load());
+  EXPECT_EQ(a.running(), 0);
+  EXPECT_EQ(a.waiting(), 0);
+}
+
+TEST(Admission, QueuedRequestsEnterInArrivalOrder) {
+  Admission a(1, 8);
+  ASSERT_TRUE(a.enter());
+  std::vector<int> order;
+  std::mutex mu;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      a.enter();
+      {
+        std::lock_guard lock(mu);
+        order.push_back(i);
+      }
+      a.leave();
+    });
+    while (a.waiting() != i + 1) std::this_thread::yield();
+  }
+  a.leave();
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+}
+
+TEST(ImageDecode, ReadsPgmWithCommentsAndRawSquares) {
+  std::string pgm = "P5\n# a comment\n2 2\n255\n";
+  pgm += std::string("\x00\xff\x80\x40", 4);
+  auto img = decode_gray_image(pgm);
+  ASSERT_TRUE(img.ok()) << img.error().to_string();
+  EXPECT_EQ(img->width, 2u);
+  EXPECT_EQ(img->height, 2u);
+  EXPECT_FLOAT_EQ(img->pixels[1], 1.0f);
+  EXPECT_FLOAT_EQ(img->pixels[2], 128.0f / 255.0f);
+  auto raw = decode_gray_image(std::string(9, '\xff'));
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(raw->width, 3u);
+  EXPECT_FALSE(decode_gray_image("abc").ok());
+  EXPECT_FALSE(decode_gray_image("").ok());
+  EXPECT_FALSE(decode_gray_image("P5\n4 4\n255\nxx").ok());
+}
+
+TEST(ImageDecode, NearestResizeSamplesTheSourceGrid) {
+  GrayImage img{2, 2, {0.0f, 1.0f, 0.5f, 0.25f}};
+  const auto out = resize_nearest(img, 4);
+  EXPECT_EQ(out, (std::vector<float>{0, 0, 1, 1, 0, 0, 1, 1, 0.5f, 0.5f, 0.25f, 0.25f, 0.5f, 0.5f,
+                                     0.25f, 0.25f}));
+}
+
+}  // namespace
+}  // namespace userscale::server
