@@ -70,7 +70,7 @@ BENCHMARK(BM_SimulatedRequests)->Arg(1)->Arg(8)->Arg(64)->Unit(benchmark::kMilli
 // for its 583 req/s peak: 16 GPUs of two replicas each, HPA on requests in flight.
 void BM_ServeGenWeek(benchmark::State& state) {
   auto trace = config::load_trace(std::string(USERSCALE_SOURCE_DIR) +
-                                  "/../shared/traces/servegen_mlarge_week1.csv");
+                                  "/examples/traces/servegen_mlarge_week1.csv");
   if (!trace.ok()) {
     state.SkipWithError(trace.error().to_string().c_str());
     return;

@@ -136,7 +136,7 @@ TEST(Trace, ErrorsNameTheLine) {
 }
 
 TEST(Trace, TheSharedTracesLoad) {
-  const std::string dir = std::string(USERSCALE_SOURCE_DIR) + "/../shared/traces/";
+  const std::string dir = std::string(USERSCALE_SOURCE_DIR) + "/examples/traces/";
   auto azure = load_trace(dir + "azure_llm_2023_code.csv");
   ASSERT_TRUE(azure.ok()) << azure.error().to_string();
   EXPECT_EQ(azure->requests.size(), 8819u);  // README: 8,819 requests
