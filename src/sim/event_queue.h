@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 namespace userscale::sim {
@@ -38,27 +39,42 @@ struct Event {
   EventKind kind = EventKind::End;
 };
 
+// Besides the heap, one event may wait in a side slot: the open-loop source keeps exactly one
+// arrival scheduled, and holding it there saves a heap insertion and removal per request. It
+// takes its sequence number from the same counter, so the order of events is unchanged.
 class EventQueue {
  public:
   void reserve(std::size_t n) { heap_.reserve(n); }
-  bool empty() const { return heap_.empty(); }
-  std::size_t size() const { return heap_.size(); }
-  const Event& top() const { return heap_.front(); }
+  bool empty() const { return heap_.empty() && !has_side_; }
+  std::size_t size() const { return heap_.size() + (has_side_ ? 1 : 0); }
+  const Event& top() const { return side_first() ? side_ : heap_.front(); }
 
   void push(double time, EventKind kind, std::uint32_t a = 0, std::uint32_t b = 0) {
     heap_.push_back(Event{time, next_seq_++, a, b, kind});
     sift_up(heap_.size() - 1);
   }
 
+  // Like push(), into the side slot, which must be empty (the previous one was popped).
+  void push_side(double time, EventKind kind, std::uint32_t a = 0, std::uint32_t b = 0) {
+    if (has_side_) throw std::logic_error("EventQueue: the side slot is taken");
+    side_ = Event{time, next_seq_++, a, b, kind};
+    has_side_ = true;
+  }
+
   Event pop() {
+    if (side_first()) {
+      has_side_ = false;
+      return side_;
+    }
     Event out = heap_.front();
-    heap_.front() = heap_.back();
+    const Event last = heap_.back();
     heap_.pop_back();
-    if (!heap_.empty()) sift_down(0);
+    if (!heap_.empty()) refill_root(last);
     return out;
   }
 
  private:
+  bool side_first() const { return has_side_ && (heap_.empty() || before(side_, heap_.front())); }
   static bool before(const Event& x, const Event& y) {
     return x.time < y.time || (x.time == y.time && x.seq < y.seq);
   }
@@ -72,13 +88,14 @@ class EventQueue {
     }
     heap_[i] = e;
   }
-  void sift_down(std::size_t i) {
+  // Moves `e` down from the root (whose hole it fills) to where it belongs.
+  void refill_root(const Event& e) {
     const std::size_t n = heap_.size();
-    Event e = heap_[i];
+    std::size_t i = 0;
     for (;;) {
       std::size_t child = 2 * i + 1;
       if (child >= n) break;
-      if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
+      if (child + 1 < n) child += before(heap_[child + 1], heap_[child]) ? 1 : 0;
       if (!before(heap_[child], e)) break;
       heap_[i] = heap_[child];
       i = child;
@@ -88,6 +105,8 @@ class EventQueue {
 
   std::vector<Event> heap_;
   std::uint64_t next_seq_ = 0;
+  Event side_;
+  bool has_side_ = false;
 };
 
 }  // namespace userscale::sim

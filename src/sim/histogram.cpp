@@ -17,27 +17,19 @@ double LatencyHistogram::bucket_lower(int b) {
   return std::pow(10.0, kMinExp + static_cast<double>(b - 1) / kPerDecade);
 }
 
-void LatencyHistogram::add(double seconds) {
-  counts_[bucket_of(seconds)]++;
-  if (count_ == 0) {
-    min_ = max_ = seconds;
-  } else {
-    min_ = std::min(min_, seconds);
-    max_ = std::max(max_, seconds);
-  }
-  ++count_;
-  sum_ += seconds;
-}
-
 void LatencyHistogram::merge(const LatencyHistogram& other) {
   if (other.count_ == 0) return;
   for (int i = 0; i < kBuckets; ++i) counts_[i] += other.counts_[i];
   if (count_ == 0) {
     min_ = other.min_;
     max_ = other.max_;
+    lo_ = other.lo_;
+    hi_ = other.hi_;
   } else {
     min_ = std::min(min_, other.min_);
     max_ = std::max(max_, other.max_);
+    lo_ = std::min(lo_, other.lo_);
+    hi_ = std::max(hi_, other.hi_);
   }
   count_ += other.count_;
   sum_ += other.sum_;
@@ -45,9 +37,10 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
 
 void LatencyHistogram::clear() {
   if (count_ == 0) return;
-  counts_.fill(0);
+  std::fill(counts_.begin() + lo_, counts_.begin() + hi_ + 1, 0);
   count_ = 0;
   sum_ = min_ = max_ = 0.0;
+  lo_ = hi_ = 0;
 }
 
 double LatencyHistogram::quantile(double q) const {
@@ -57,7 +50,7 @@ double LatencyHistogram::quantile(double q) const {
   const auto rank = std::max<std::uint64_t>(
       1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_))));
   std::uint64_t seen = 0;
-  for (int b = 0; b < kBuckets; ++b) {
+  for (int b = lo_; b <= hi_; ++b) {
     seen += counts_[b];
     if (seen >= rank) {
       if (b == 0) return min_;
@@ -73,7 +66,7 @@ double LatencyHistogram::fraction_at_or_below(double seconds) const {
   if (seconds >= max_) return 1.0;
   const int last = bucket_of(seconds);
   std::uint64_t n = 0;
-  for (int b = 0; b <= last; ++b) n += counts_[b];
+  for (int b = lo_; b <= std::min(last, hi_); ++b) n += counts_[b];
   return static_cast<double>(n) / static_cast<double>(count_);
 }
 

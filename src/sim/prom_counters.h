@@ -19,12 +19,18 @@ struct PromCounters {
   double latency_sum = 0.0;
   std::array<std::uint64_t, kPromBuckets.size()> buckets{};  // non-cumulative
 
-  void observe(double latency) {
+  void observe(double latency) { observe_at(bucket_of(latency), latency); }
+  // observe() with the bucket already known (the pod's and the service's counters see the
+  // same latency).
+  void observe_at(std::size_t bucket, double latency) {
     ++completions;
     latency_sum += latency;
+    ++buckets[bucket];
+  }
+  static std::size_t bucket_of(double latency) {
     std::size_t b = 0;
     while (latency > kPromBuckets[b]) ++b;
-    ++buckets[b];
+    return b;
   }
 };
 

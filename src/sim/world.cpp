@@ -70,7 +70,9 @@ World::World(const config::Scenario& scenario, std::unique_ptr<Policy> policy,
   } else {
     stream_.emplace(sc_.load, trace_, arrivals_rng);
     next_arrival_ = stream_->next();
-    if (std::isfinite(next_arrival_.time)) events_.push(next_arrival_.time, EventKind::Arrival);
+    if (std::isfinite(next_arrival_.time)) {
+      events_.push_side(next_arrival_.time, EventKind::Arrival);
+    }
   }
 
   // The periodic loops.
@@ -96,7 +98,7 @@ Summary World::run() {
         on_arrival(a, kNone);
         next_arrival_ = stream_->next();
         if (std::isfinite(next_arrival_.time)) {
-          events_.push(std::max(next_arrival_.time, now_), EventKind::Arrival);
+          events_.push_side(std::max(next_arrival_.time, now_), EventKind::Arrival);
         }
         break;
       }

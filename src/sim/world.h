@@ -146,6 +146,9 @@ class World {
   void start_gpu(std::uint32_t pod, std::uint32_t req);
   void run_on_gpu(std::uint32_t pod, std::uint32_t req);
   void record_outcome(std::uint32_t req, Outcome outcome);
+  // record_outcome(Ok) with the latency and its Prometheus bucket already computed.
+  void record_success(std::uint32_t req, double latency, std::size_t prom_bucket);
+  void next_user_request(std::uint32_t user);  // a closed-loop user thinks, then sends
   void free_request(std::uint32_t req);
   void complete_in_pod(std::uint32_t pod, std::uint32_t req);
   void start_queued(std::uint32_t pod);

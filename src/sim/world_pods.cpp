@@ -378,6 +378,8 @@ double World::device_memory_used(const Device& d) const {
 void World::check_memory(std::uint32_t gpu) {
   for (int guard = 0; guard < 1000; ++guard) {
     Gpu& g = gpus_[gpu];
+    // The common case, first: a shared card with room (the victim search has no effects).
+    if (!g.isolated && g.memory_used <= g.memory_total + 1.0) return;
     std::uint32_t victim = kNone;
     for (std::uint32_t dv : g.devices) {
       const Device& d = devices_[dv];

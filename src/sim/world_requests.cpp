@@ -212,7 +212,9 @@ void World::run_on_gpu(std::uint32_t pod, std::uint32_t id) {
   Request& r = requests_[id];
   r.phase = ReqPhase::Gpu;
   const std::uint32_t dev = p.device;
-  device_advance(dev);
+  // Only this replica's clock must be current before the job joins; device_changed() brings
+  // the others there before it changes their rates.
+  p.gpu.advance(now_);
   p.gpu.add(r.gpu_work, id);
   update_cpu_usage(p);
   if (r.memory > 0.0) {
@@ -239,6 +241,7 @@ void World::device_changed(std::uint32_t dev) {
     if (!pods_[pod].gpu.empty()) ++busy;
   }
   d.busy.set(now_, busy > 0 ? 1.0 : 0.0);
+  double next = kInf;
   const auto mode = sc_.cluster.sharing.mode;
   if (mode == config::SharingMode::Mps && busy > 1) {
     share_scratch_.clear();
@@ -271,6 +274,7 @@ void World::device_changed(std::uint32_t dev) {
       if (n == 0) continue;
       const double alloc = std::min(std::min(1.0, n * occupancy_), level);
       p.gpu.set_rate(d.speed * alloc / (n * occupancy_));
+      next = std::min(next, p.gpu.next_finish(now_));
     }
   } else {
     double slice = 1.0;
@@ -280,10 +284,10 @@ void World::device_changed(std::uint32_t dev) {
       const double n = static_cast<double>(p.gpu.size());
       if (n == 0) continue;
       p.gpu.set_rate(d.speed * slice * std::min(1.0, 1.0 / (n * occupancy_)));
+      next = std::min(next, p.gpu.next_finish(now_));
     }
   }
-  double next = kInf;
-  for (std::uint32_t pod : d.pods) next = std::min(next, pods_[pod].gpu.next_finish(now_));
+  // An idle replica never finishes first: only the busy ones were asked above.
   if (next < d.next_event) {
     d.next_event = next;
     events_.push(next, EventKind::GpuDone, dev);
@@ -324,8 +328,10 @@ void World::complete_in_pod(std::uint32_t pod, std::uint32_t id) {
     ++p.counters.failures;
     record_outcome(id, Outcome::Failed);
   } else {
-    p.counters.observe(now_ - r.arrival);
-    record_outcome(id, Outcome::Ok);
+    const double latency = now_ - r.arrival;
+    const std::size_t prom_bucket = PromCounters::bucket_of(latency);
+    p.counters.observe_at(prom_bucket, latency);
+    record_success(id, latency, prom_bucket);
   }
   free_request(id);
   update_cpu_usage(p);
@@ -352,37 +358,48 @@ void World::start_queued(std::uint32_t pod) {
 
 void World::record_outcome(std::uint32_t id, Outcome outcome) {
   Request& r = requests_[id];
+  if (outcome == Outcome::Ok) {
+    const double latency = now_ - r.arrival;
+    record_success(id, latency, PromCounters::bucket_of(latency));
+    return;
+  }
   if (r.client_gone) return;
   r.client_gone = true;
-  const double latency = now_ - r.arrival;
-  if (outcome == Outcome::Ok) {
-    ++completed_;
-    ++period_completed_;
-    latency_all_.add(latency);
-    latency_period_.add(latency);
-    if (latency * 1000.0 <= sc_.slo.latency_ms) ++slo_ok_;
-    service_counters_.observe(latency);
-  } else {
-    switch (outcome) {
-      case Outcome::Rejected:
-        ++rejected_;
-        break;
-      case Outcome::TimedOut:
-        ++timed_out_;
-        break;
-      case Outcome::Crashed:
-        ++crashed_;
-        break;
-      default:
-        ++failed_other_;
-        break;
-    }
-    ++period_failed_;
-    ++service_counters_.failures;
+  switch (outcome) {
+    case Outcome::Rejected:
+      ++rejected_;
+      break;
+    case Outcome::TimedOut:
+      ++timed_out_;
+      break;
+    case Outcome::Crashed:
+      ++crashed_;
+      break;
+    default:
+      ++failed_other_;
+      break;
   }
-  if (r.user != kNone) {
-    events_.push(now_ + sample(sc_.load.think, load_rng_), EventKind::UserRequest, r.user);
-  }
+  ++period_failed_;
+  ++service_counters_.failures;
+  if (r.user != kNone) next_user_request(r.user);
+}
+
+void World::record_success(std::uint32_t id, double latency, std::size_t prom_bucket) {
+  Request& r = requests_[id];
+  if (r.client_gone) return;
+  r.client_gone = true;
+  ++completed_;
+  ++period_completed_;
+  const int bucket = LatencyHistogram::bucket_of(latency);
+  latency_all_.add_at(bucket, latency);
+  latency_period_.add_at(bucket, latency);
+  if (latency * 1000.0 <= sc_.slo.latency_ms) ++slo_ok_;
+  service_counters_.observe_at(prom_bucket, latency);
+  if (r.user != kNone) next_user_request(r.user);
+}
+
+void World::next_user_request(std::uint32_t user) {
+  events_.push(now_ + sample(sc_.load.think, load_rng_), EventKind::UserRequest, user);
 }
 
 void World::free_request(std::uint32_t id) {
