@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "config/closest_name.h"
+#include "config/json_reader.h"
 #include "core/policies/kpa/decider.h"
 #include "core/policies/kpa/decider_spec.h"
 #include "core/policies/kpa/decision_text.h"
@@ -17,12 +18,12 @@ using nlohmann::json;
 constexpr std::string_view kFixedKnobs[] = {
     "scale-down-delay", "stable-window", "panic-window-percentage", "metric-aggregation-algorithm"};
 
+// Field paths are built the same way as in every JSON input (config/json_reader.h).
 std::string at(const std::string& parent, const std::string& key) {
-  return parent.empty() ? key : parent + "." + key;
+  return join_path(parent, key);
 }
-
 std::string at(const std::string& parent, std::size_t i) {
-  return parent + "[" + std::to_string(i) + "]";
+  return index_path(parent, i);
 }
 
 std::string type_of(const json& j) {
