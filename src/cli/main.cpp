@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   userscale::cli::add_decide_command(app, exit_code);
   userscale::cli::add_validate_command(app, exit_code);
   userscale::cli::add_simulate_command(app, exit_code);
+  userscale::cli::add_experiment_command(app, exit_code);
+  userscale::cli::add_report_command(app, exit_code);
   userscale::cli::add_serve_command(app, exit_code);
   userscale::cli::add_load_command(app, exit_code);
   try {

@@ -1,6 +1,7 @@
 #include "core/policies/registry.h"
 
 #include "core/policies/ewma.h"
+#include "core/policies/gpuaware/gpuaware_policy.h"
 #include "core/policies/hpa.h"
 #include "core/policies/kpa/kpa_policy.h"
 #include "core/policies/latency.h"
@@ -95,6 +96,8 @@ Result<std::unique_ptr<Policy>> make_policy(const AutoscalerSpec& spec,
       return build<EwmaPolicy>(spec, read_ewma_params);
     case PolicyKind::Latency:
       return build<LatencyPolicy>(spec, read_latency_params);
+    case PolicyKind::GpuAware:
+      return build<GpuAwarePolicy>(spec, read_gpuaware_params);
 
     // ---- Slots for the policies other engineers are building. ----
     case PolicyKind::Hpa:
@@ -112,8 +115,6 @@ Result<std::unique_ptr<Policy>> make_policy(const AutoscalerSpec& spec,
       if (!kpa) return kpa_param_error(kpa.error());
       return std::unique_ptr<Policy>(std::move(kpa).value());
     }
-    case PolicyKind::GpuAware:  // TODO: ours, capacity- and topology-aware
-      return not_built(name);
     case PolicyKind::Oracle:  // simulator only: it needs the future load, no Observation has it
       return not_built(name);
 
@@ -135,6 +136,9 @@ std::vector<Error> policy_param_errors(const AutoscalerSpec& spec) {
     case PolicyKind::Latency:
       read_latency_params(reader, spec.sync_period_seconds);
       return reader.finish();
+    case PolicyKind::GpuAware:
+      read_gpuaware_params(reader, spec.sync_period_seconds);
+      return reader.finish();
     // ---- Slots: the policies not built here check their parameters when they are. ----
     case PolicyKind::Hpa:
     case PolicyKind::HpaGpu:
@@ -145,7 +149,6 @@ std::vector<Error> policy_param_errors(const AutoscalerSpec& spec) {
       if (!knobs) return {kpa_param_error(knobs.error())};
       return {};
     }
-    case PolicyKind::GpuAware:
     case PolicyKind::Oracle:
       return {not_built(spec.policy.name)};
     case PolicyKind::Unknown:
