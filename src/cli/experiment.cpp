@@ -169,7 +169,10 @@ int run_experiment(const ExperimentOptions& o) {
     std::cerr << "--jobs: must be from 1 to 1024, got " << jobs << "\n";
     return 2;
   }
-  auto plan = ex::make_plan(suite);
+  bool has_oracle = false;
+  for (const auto& p : suite.policies) has_oracle = has_oracle || p.name == "oracle";
+  if (has_oracle) std::cerr << "measuring what each replica count carries, for the oracle...\n";
+  auto plan = ex::make_plan(suite, jobs);
   if (!plan.ok()) {
     std::cerr << suite_path << ": " << plan.error().to_string() << "\n";
     return 2;

@@ -10,7 +10,7 @@
 #include "config/gpu_autoscaler.h"
 #include "config/scenario.h"
 #include "config/trace.h"
-#include "core/policies/registry.h"
+#include "sim/policy_factory.h"
 #include "sim/report_files.h"
 #include "sim/simulator.h"
 
@@ -60,10 +60,10 @@ int run_simulate(const SimulateOptions& o) {
     }
     trace = std::move(t).value();
   }
-  // Build the policy once now, so that a bad name or parameter is reported before the run.
-  auto probe = make_policy(sc.autoscaler, sc.hpa);
-  if (!probe.ok()) {
-    std::cerr << o.scenario << ": autoscaler." << probe.error().to_string() << "\n";
+  // Built before the run, so that a bad name or parameter is reported first.
+  auto maker = sim::make_policy_factory(sc, trace ? &*trace : nullptr);
+  if (!maker.ok()) {
+    std::cerr << o.scenario << ": autoscaler." << maker.error().to_string() << "\n";
     return 2;
   }
   const std::string out = o.out.empty()
@@ -79,10 +79,7 @@ int run_simulate(const SimulateOptions& o) {
   in.scenario = &sc;
   in.trace = trace ? &*trace : nullptr;
   in.sink = sink->get();
-  in.make_policy = [&sc]() -> std::unique_ptr<Policy> {
-    auto p = make_policy(sc.autoscaler, sc.hpa);
-    return p.ok() ? std::move(p).value() : nullptr;
-  };
+  in.make_policy = maker->make;
   auto summary = sim::simulate(in);
   if (!summary.ok()) {
     std::cerr << o.scenario << ": " << summary.error().to_string() << "\n";
@@ -99,6 +96,12 @@ int run_simulate(const SimulateOptions& o) {
             << " ms max " << s.latency_max_ms << " ms, SLO " << 100.0 * s.slo_attainment
             << " %, avg replicas " << s.avg_replicas << " (max " << s.max_replicas << "), "
             << s.scaling_events << " scaling events -> " << out << "\n";
+  if (maker->oracle) {
+    const double bound = maker->oracle->fluid_bound_gpu_seconds(s.duration);
+    std::cout << "oracle: " << s.gpu_seconds << " gpu-seconds; fluid lower bound " << bound
+              << " (instant, free scaling to each moment's need): ratio "
+              << (bound > 0 ? s.gpu_seconds / bound : 0.0) << "\n";
+  }
   return 0;
 }
 

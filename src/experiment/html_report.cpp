@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "experiment/oracle_verdicts.h"
 #include "experiment/svg_chart.h"
 #include "experiment/text_tables.h"
 
@@ -320,6 +321,52 @@ std::string overview(const Results& results, const std::vector<ScenarioCompariso
   return out.str();
 }
 
+// The oracle's bar and gpuaware against each policy (oracle_verdicts.h), as two tables.
+std::string standings_section(const Results& results,
+                              const std::vector<ScenarioComparison>& comparisons) {
+  const auto& policies = results.info.policies;
+  const OracleBar bar;
+  std::ostringstream out;
+  bool any = false;
+  for (const ScenarioStanding& st : oracle_standings(results, comparisons, bar)) {
+    if (!st.oracle) continue;
+    if (!any) {
+      out << "<h3>Against the oracle</h3><p class=\"note\">Where the oracle keeps "
+          << format_number(bar.slo_bar) << " % of requests within the SLO, a policy meets the "
+          << "bar when it does too at no more than " << format_number(bar.cost_factor)
+          << " times the oracle's GPU-hours.</p><div class=\"scroll\"><table><tr>"
+          << "<th>Scenario</th><th>Oracle SLO %</th><th>Oracle GPU·h</th><th>Policy</th>"
+          << "<th>SLO %</th><th>GPU·h / oracle</th><th>Bar</th></tr>";
+      any = true;
+    }
+    for (const PolicyStanding& ps : st.policies) {
+      out << "<tr><td>" << html_escape(st.scenario) << "</td><td>" << format_number(st.oracle_slo)
+          << "</td><td>" << format_number(st.oracle_gpu_hours) << "</td><td>"
+          << html_escape(policies[ps.policy].label) << "</td><td>" << format_number(ps.slo)
+          << "</td><td>" << (ps.cost_ratio ? format_number(*ps.cost_ratio) : "—") << "</td>"
+          << (!ps.meets_oracle_bar   ? "<td>— (oracle misses the SLO)</td>"
+              : *ps.meets_oracle_bar ? "<td class=\"win\">met</td>"
+                                     : "<td>missed</td>")
+          << "</tr>";
+    }
+  }
+  if (any) out << "</table></div>";
+  const auto dom = dominance(results, comparisons, "gpuaware");
+  if (!dom.empty()) {
+    out << "<h3>gpuaware against each policy</h3><p class=\"note\">At least as good: an SLO "
+           "attainment no lower and GPU-hours no higher (means over seeds).</p>"
+           "<div class=\"scroll\"><table><tr><th>Scenario</th><th>Against</th>"
+           "<th>At least as good</th><th>Where not</th></tr>";
+    for (const Dominance& d : dom) {
+      out << "<tr><td>" << html_escape(d.scenario) << "</td><td>" << html_escape(d.other)
+          << "</td><td" << (d.at_least_as_good ? " class=\"win\">yes" : ">no") << "</td><td>"
+          << html_escape(d.why) << "</td></tr>";
+    }
+    out << "</table></div>";
+  }
+  return out.str();
+}
+
 }  // namespace
 
 std::string policy_color(std::size_t index) {
@@ -365,7 +412,8 @@ std::string render_html_report(const Results& results,
     out << "<a href=\"#" << anchor(sc.scenario->name) << "\">" << html_escape(sc.scenario->name)
         << "</a>";
   }
-  out << "</nav><section><h2>Overview</h2>" << overview(results, comparisons) << "</section>";
+  out << "</nav><section><h2>Overview</h2>" << overview(results, comparisons)
+      << standings_section(results, comparisons) << "</section>";
   for (std::size_t i = 0; i < comparisons.size(); ++i) {
     out << scenario_section(results, i, comparisons[i], timelines);
   }

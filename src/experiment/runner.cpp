@@ -1,45 +1,88 @@
 #include "experiment/runner.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <thread>
 
-#include "core/policies/registry.h"
+#include "core/policies/policy_params.h"
+#include "sim/policy_factory.h"
 #include "sim/simulator.h"
 
 namespace userscale::experiment {
 
-Result<Plan> make_plan(const Suite& suite) {
+namespace {
+
+// The autoscaler a policy entry runs with on a scenario.
+config::Scenario scenario_with_policy(const config::Scenario& sc, const PolicyEntry& entry) {
+  config::Scenario with_policy = sc;
+  with_policy.autoscaler = apply_policy(sc.autoscaler, entry);
+  // The scenario's SLO is the service's: an operator would configure gpuaware with it.
+  auto& params = with_policy.autoscaler.policy.params;
+  if (entry.name == "gpuaware" && params.count("slo_ms") == 0) {
+    params["slo_ms"] = format_shortest(sc.slo.latency_ms);
+  }
+  return with_policy;
+}
+
+// Runs task(i) for i in [0, n) on `jobs` threads.
+template <typename Task>
+void parallel_for(std::size_t n, int jobs, Task task) {
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) task(i);
+  };
+  std::vector<std::thread> threads;
+  for (int j = 1; j < std::min<int>(jobs, static_cast<int>(n)); ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace
+
+Result<Plan> make_plan(const Suite& suite, int jobs) {
   Plan plan;
-  plan.policy_available.assign(suite.policies.size(), true);
+  const std::size_t n_policies = suite.policies.size();
+  plan.policy_available.assign(n_policies, true);
   plan.specs.resize(suite.scenarios.size());
+  plan.factories.resize(suite.scenarios.size());
+  std::vector<config::Scenario> with_policy;
   for (std::size_t s = 0; s < suite.scenarios.size(); ++s) {
     const config::Scenario& sc = suite.scenarios[s].scenario;
     const config::Trace* trace = suite.scenarios[s].trace ? &*suite.scenarios[s].trace : nullptr;
     plan.capacity.push_back(capacity_model(sc, trace, suite.analysis.target_utilization));
-    for (std::size_t p = 0; p < suite.policies.size(); ++p) {
-      const PolicyEntry& entry = suite.policies[p];
-      AutoscalerSpec spec = apply_policy(sc.autoscaler, entry);
-      auto probe = make_policy(spec, sc.hpa);
-      if (!probe.ok()) {
-        if (probe.error().path == "spec.policy.name") {
-          // Known to the registry (the suite checked the name) but not built into this binary.
-          if (plan.policy_available[p]) {
-            plan.skipped.push_back({entry.label, probe.error().message});
-          }
-          plan.policy_available[p] = false;
-        } else {
-          return Error{
-              "policies[" + std::to_string(p) + "] (" + entry.label + ") on scenario " + sc.name,
-              probe.error().to_string()};
-        }
-      }
-      plan.specs[s].push_back(std::move(spec));
+    for (const PolicyEntry& entry : suite.policies) {
+      with_policy.push_back(scenario_with_policy(sc, entry));
     }
   }
+  // Built once per scenario and policy, in parallel: the oracle measures each scenario's service
+  // here (seconds each); the others only check their parameters.
+  std::vector<std::optional<Result<sim::PolicyMaker>>> makers(with_policy.size());
+  parallel_for(with_policy.size(), jobs, [&](std::size_t i) {
+    const auto& entry = suite.scenarios[i / n_policies];
+    makers[i] = sim::make_policy_factory(with_policy[i], entry.trace ? &*entry.trace : nullptr);
+  });
+  for (std::size_t i = 0; i < with_policy.size(); ++i) {
+    const std::size_t s = i / n_policies, p = i % n_policies;
+    const PolicyEntry& entry = suite.policies[p];
+    const Result<sim::PolicyMaker>& maker = *makers[i];
+    if (!maker.ok()) {
+      if (maker.error().path != "spec.policy.name") {
+        return Error{"policies[" + std::to_string(p) + "] (" + entry.label + ") on scenario " +
+                         suite.scenarios[s].scenario.name,
+                     maker.error().to_string()};
+      }
+      // Known to the registry (the suite checked the name) but not buildable in this world.
+      if (plan.policy_available[p]) plan.skipped.push_back({entry.label, maker.error().message});
+      plan.policy_available[p] = false;
+    }
+    plan.specs[s].push_back(std::move(with_policy[i].autoscaler));
+    plan.factories[s].push_back(maker.ok() ? maker->make : sim::PolicyFactory{});
+  }
   for (std::size_t s = 0; s < suite.scenarios.size(); ++s) {
-    for (std::size_t p = 0; p < suite.policies.size(); ++p) {
+    for (std::size_t p = 0; p < n_policies; ++p) {
       if (!plan.policy_available[p]) continue;
       for (std::uint64_t seed : suite.scenarios[s].seeds) plan.runs.push_back({s, p, seed});
     }
@@ -60,10 +103,7 @@ RunOutcome run_one(const Suite& suite, const Plan& plan, const RunSpec& spec) {
   in.scenario = &sc;
   in.trace = entry.trace ? &*entry.trace : nullptr;
   in.sink = &sink;
-  in.make_policy = [&sc]() -> std::unique_ptr<Policy> {
-    auto p = make_policy(sc.autoscaler, sc.hpa);
-    return p.ok() ? std::move(p).value() : nullptr;
-  };
+  in.make_policy = plan.factories[spec.scenario][spec.policy];
   auto summary = sim::simulate(in);
   out.finished = true;
   if (!summary.ok()) {

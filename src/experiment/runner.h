@@ -17,6 +17,7 @@
 #include "experiment/run_metrics.h"
 #include "experiment/suite.h"
 #include "sim/results.h"
+#include "sim/simulator.h"
 
 namespace userscale::experiment {
 
@@ -35,14 +36,16 @@ struct SkippedPolicy {
 struct Plan {
   std::vector<RunSpec> runs;           // scenario-major, then policy, then seed: the output order
   std::vector<bool> policy_available;  // per Suite::policies
-  std::vector<SkippedPolicy> skipped;  // the policies this binary cannot build
-  std::vector<std::vector<AutoscalerSpec>> specs;  // [scenario][policy]
-  std::vector<CapacityModel> capacity;             // per scenario
+  std::vector<SkippedPolicy> skipped;  // the policies this world cannot build
+  std::vector<std::vector<AutoscalerSpec>> specs;          // [scenario][policy]
+  std::vector<std::vector<sim::PolicyFactory>> factories;  // [scenario][policy]; empty: skipped
+  std::vector<CapacityModel> capacity;                     // per scenario
 };
 
 // Errors for a policy that cannot run on a scenario (a parameter or metric it rejects). A
-// policy that is not built into this binary is skipped, not an error.
-Result<Plan> make_plan(const Suite& suite);
+// policy this world cannot build is skipped, not an error. Builds the oracle's tables (seconds
+// each) on `jobs` threads.
+Result<Plan> make_plan(const Suite& suite, int jobs = 1);
 
 struct RunOutcome {
   RunSpec spec;

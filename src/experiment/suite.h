@@ -72,7 +72,8 @@ Validated<Suite> load_suite(const std::string& path);
 // The scenario's autoscaler with the policy entry applied: name, parameters, sync period, and
 // metrics and behavior by the entry's rule. By default `hpa` keeps the scenario's metrics and
 // `hpa`/`hpa-gpu` keep its behavior (they are the HPA the scenario configured); any other
-// policy decides on its own signals and smooths by itself, so it gets neither.
+// policy decides on its own signals and smooths by itself, so it gets neither. (make_plan also
+// gives `gpuaware` the scenario's SLO as `slo_ms` when the entry does not set it.)
 AutoscalerSpec apply_policy(const AutoscalerSpec& scenario_spec, const PolicyEntry& policy);
 
 }  // namespace userscale::experiment

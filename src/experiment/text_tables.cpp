@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "experiment/oracle_verdicts.h"
+
 namespace userscale::experiment {
 namespace {
 
@@ -102,6 +104,7 @@ std::string summary_markdown(const Results& results,
       md << ".\n";
     }
   }
+  md << oracle_markdown(results, comparisons);
   return md.str();
 }
 

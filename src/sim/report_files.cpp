@@ -40,6 +40,7 @@ nlohmann::json summary_json(const Summary& s) {
                      {"max", s.latency_max_ms}};
   j["slo_latency_ms"] = s.slo_latency_ms;
   j["slo_attainment"] = s.slo_attainment;
+  j["unfinished_late"] = s.unfinished_late;
   j["replica_seconds"] = s.replica_seconds;
   j["gpu_seconds"] = s.gpu_seconds;
   j["gpu_busy_seconds"] = s.gpu_busy_seconds;

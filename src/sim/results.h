@@ -56,7 +56,10 @@ struct Summary {
   double latency_p99_ms = 0.0;
   double latency_max_ms = 0.0;
   double slo_latency_ms = 0.0;
-  double slo_attainment = 0.0;  // succeeded within the SLO / (completed + failed)
+  // Requests unanswered at the end that were already older than the SLO.
+  std::uint64_t unfinished_late = 0;
+  // Succeeded within the SLO / (completed + failed + unfinished_late).
+  double slo_attainment = 0.0;
   double replica_seconds = 0.0;
   double gpu_seconds = 0.0;       // GPU time held by replicas (their share of a GPU)
   double gpu_busy_seconds = 0.0;  // GPU time with a kernel running (DCGM's utilization)

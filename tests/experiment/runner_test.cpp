@@ -50,20 +50,22 @@ TEST(Plan, APolicyThatRefusesItsParametersIsAnError) {
       << plan.error().to_string();
 }
 
-TEST(Plan, APolicyNotBuiltIntoThisBinaryIsSkippedWithAReason) {
+TEST(Plan, TheOracleIsBuiltOncePerScenarioAndRuns) {
   ScratchDir dir;
   Suite suite = small_suite(dir);
   PolicyEntry oracle;
-  oracle.name = "oracle";  // simulator-only, not built as a Policy
+  oracle.name = "oracle";  // simulator-only: measures each scenario's service before the runs
   oracle.label = "oracle";
   suite.policies.push_back(oracle);
   auto plan = make_plan(suite);
   ASSERT_TRUE(plan.ok()) << plan.error().to_string();
-  ASSERT_EQ(plan->skipped.size(), 1u);
-  EXPECT_EQ(plan->skipped[0].label, "oracle");
-  EXPECT_FALSE(plan->skipped[0].reason.empty());
-  EXPECT_FALSE(plan->policy_available[3]);
-  EXPECT_EQ(plan->runs.size(), 12u);
+  EXPECT_TRUE(plan->skipped.empty());
+  EXPECT_TRUE(plan->policy_available[3]);
+  EXPECT_EQ(plan->runs.size(), 16u);
+  ASSERT_TRUE(static_cast<bool>(plan->factories[0][3]));
+  auto policy = plan->factories[0][3]();
+  ASSERT_NE(policy, nullptr);
+  EXPECT_EQ(policy->name(), "oracle");
 }
 
 TEST(Runner, SameBytesWhateverTheNumberOfThreads) {

@@ -5,6 +5,7 @@
 #include "core/policies/hpa.h"
 #include "core/policies/kpa/kpa_policy.h"
 #include "core/policies/latency.h"
+#include "core/policies/oracle_params.h"
 #include "core/policies/policy_params.h"
 #include "core/policies/userscale_score.h"
 
@@ -64,10 +65,6 @@ Error kpa_param_error(const Error& e) {
   return Error{"spec.policy.params" + (e.path.empty() ? "" : "." + e.path), e.message};
 }
 
-Error not_built(const std::string& name) {
-  return Error{kNamePath, "policy " + name + " is not built into this binary"};
-}
-
 // Parses with `read`, then builds P from the parameters, or returns the first error.
 template <typename P, typename ReadFn>
 Result<std::unique_ptr<Policy>> build(const AutoscalerSpec& spec, ReadFn read) {
@@ -115,8 +112,11 @@ Result<std::unique_ptr<Policy>> make_policy(const AutoscalerSpec& spec,
       if (!kpa) return kpa_param_error(kpa.error());
       return std::unique_ptr<Policy>(std::move(kpa).value());
     }
-    case PolicyKind::Oracle:  // simulator only: it needs the future load, no Observation has it
-      return not_built(name);
+    case PolicyKind::Oracle: {  // it needs the future load, which no Observation holds
+      std::vector<Error> errors = policy_param_errors(spec);
+      if (!errors.empty()) return errors.front();
+      return Error{kNamePath, "policy oracle runs only in the simulator: it reads the future load"};
+    }
 
     case PolicyKind::Unknown:
       break;
@@ -150,7 +150,8 @@ std::vector<Error> policy_param_errors(const AutoscalerSpec& spec) {
       return {};
     }
     case PolicyKind::Oracle:
-      return {not_built(spec.policy.name)};
+      read_oracle_params(reader);
+      return reader.finish();
     case PolicyKind::Unknown:
       break;
   }
