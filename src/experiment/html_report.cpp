@@ -331,7 +331,8 @@ std::string standings_section(const Results& results,
   for (const ScenarioStanding& st : oracle_standings(results, comparisons, bar)) {
     if (!st.oracle) continue;
     if (!any) {
-      out << "<h3>Against the oracle</h3><p class=\"note\">Where the oracle keeps "
+      out << "<details><summary>Against the oracle</summary><p class=\"note\">Where the oracle "
+             "keeps "
           << format_number(bar.slo_bar) << " % of requests within the SLO, a policy meets the "
           << "bar when it does too at no more than " << format_number(bar.cost_factor)
           << " times the oracle's GPU-hours.</p><div class=\"scroll\"><table><tr>"
@@ -350,10 +351,11 @@ std::string standings_section(const Results& results,
           << "</tr>";
     }
   }
-  if (any) out << "</table></div>";
+  if (any) out << "</table></div></details>";
   const auto dom = dominance(results, comparisons, "gpuaware");
   if (!dom.empty()) {
-    out << "<h3>gpuaware against each policy</h3><p class=\"note\">At least as good: an SLO "
+    out << "<details><summary>gpuaware against each policy</summary><p class=\"note\">At least "
+           "as good: an SLO "
            "attainment no lower and GPU-hours no higher (means over seeds).</p>"
            "<div class=\"scroll\"><table><tr><th>Scenario</th><th>Against</th>"
            "<th>At least as good</th><th>Where not</th></tr>";
@@ -362,7 +364,7 @@ std::string standings_section(const Results& results,
           << "</td><td" << (d.at_least_as_good ? " class=\"win\">yes" : ">no") << "</td><td>"
           << html_escape(d.why) << "</td></tr>";
     }
-    out << "</table></div>";
+    out << "</table></div></details>";
   }
   return out.str();
 }
