@@ -61,7 +61,9 @@ void parse_cluster(YamlReader& r, const YAML::Node& n, ClusterSpec& c) {
   const YAML::Node na = n["nodeAutoscaler"];
   const std::string napath = "cluster.nodeAutoscaler";
   if (r.mapping(na, napath) && na) {
-    r.known(na, napath, {"kind", "provisionDelay", "scanInterval", "emptyNodeTTL", "spotNotice"});
+    r.known(na, napath,
+            {"kind", "provisionDelay", "scanInterval", "emptyNodeTTL", "spotNotice",
+             "consolidation", "consolidateAfter"});
     r.choice(na, napath, "kind", c.node_autoscaler.kind,
              {{"none", NodeAutoscalerKind::None},
               {"karpenter", NodeAutoscalerKind::Karpenter},
@@ -73,11 +75,14 @@ void parse_cluster(YamlReader& r, const YAML::Node& n, ClusterSpec& c) {
     } else if (c.node_autoscaler.kind == NodeAutoscalerKind::ClusterAutoscaler) {
       c.node_autoscaler.provision_delay = DistSpec::uniform(60.0, 120.0);
       c.node_autoscaler.scan_interval = 10.0;
+      c.node_autoscaler.consolidate_after = 600.0;  // --scale-down-unneeded-time
     }
     r.dist(na, napath, "provisionDelay", c.node_autoscaler.provision_delay);
     r.seconds(na, napath, "scanInterval", c.node_autoscaler.scan_interval, false);
     r.seconds(na, napath, "emptyNodeTTL", c.node_autoscaler.empty_node_ttl);
     r.seconds(na, napath, "spotNotice", c.node_autoscaler.spot_notice);
+    r.boolean(na, napath, "consolidation", c.node_autoscaler.consolidation);
+    r.seconds(na, napath, "consolidateAfter", c.node_autoscaler.consolidate_after);
   }
   const bool autoscaled = c.node_autoscaler.kind != NodeAutoscalerKind::None;
 

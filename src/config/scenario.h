@@ -64,6 +64,11 @@ struct NodeAutoscalerSpec {
   double scan_interval = 10.0;                          // how often pending pods are looked at
   double empty_node_ttl = 30.0;                         // an empty node is removed after this long
   double spot_notice = 120.0;                           // warning before a spot node goes away
+  // Consolidation (Karpenter's; the Cluster Autoscaler's scale-down of unneeded nodes): a node
+  // whose pods all fit on the other nodes' free slots for `consolidate_after` is drained and
+  // removed.
+  bool consolidation = true;
+  double consolidate_after = 30.0;
 };
 
 struct ClusterSpec {

@@ -49,6 +49,7 @@ nlohmann::json summary_json(const Summary& s) {
   j["avg_replicas"] = s.avg_replicas;
   j["max_replicas"] = s.max_replicas;
   j["scaling_events"] = s.scaling_events;
+  j["node_consolidations"] = s.node_consolidations;
   j["events_processed"] = s.events_processed;
   return j;
 }

@@ -68,6 +68,7 @@ struct Summary {
   double avg_replicas = 0.0;
   std::int32_t max_replicas = 0;
   std::uint64_t scaling_events = 0;
+  std::uint64_t node_consolidations = 0;  // nodes drained and removed by consolidation
   std::uint64_t events_processed = 0;
 };
 

@@ -127,6 +127,7 @@ struct Node {
   double created = 0.0;
   double image_ready_at = kInf;  // the service image is on the node from then on
   double empty_since = 0.0;
+  double consolidatable_since = -1.0;  // its pods have fitted elsewhere since then; -1: they do not
   int bound_pods = 0;
   std::vector<std::uint32_t> gpus;
 };
@@ -198,6 +199,10 @@ class World {
   void on_node_ready(std::uint32_t node);
   void on_node_scan();
   void on_spot_notice(std::uint32_t node);
+  void consolidate();
+  // Cordons the node, terminates its pods (the ReplicaSet replaces them elsewhere) and removes
+  // the node after `gone_after` seconds.
+  void drain_node(std::uint32_t node, double gone_after);
   void remove_node(std::uint32_t node);
   int pool_nodes(std::uint32_t pool) const;
 
@@ -250,7 +255,7 @@ class World {
   LatencyHistogram latency_all_, latency_period_;
   std::uint64_t arrived_ = 0, completed_ = 0, rejected_ = 0, timed_out_ = 0, crashed_ = 0,
                 failed_other_ = 0, slo_ok_ = 0, oom_kills_ = 0, scaling_events_ = 0,
-                events_processed_ = 0;
+                consolidations_ = 0, events_processed_ = 0;
   std::uint64_t period_arrivals_ = 0, period_completed_ = 0, period_failed_ = 0;
   double cpu_at_timeline_ = 0.0;
   Integrator bound_pods_, gpu_share_, node_count_, cost_rate_, total_cpu_;

@@ -283,6 +283,7 @@ Summary World::summarize() const {
   s.crashed = crashed_;
   s.failed = rejected_ + timed_out_ + crashed_ + failed_other_;
   s.oom_kills = oom_kills_;
+  s.node_consolidations = consolidations_;
   s.throughput_rps = sc_.duration > 0.0 ? static_cast<double>(completed_) / sc_.duration : 0.0;
   s.latency_mean_ms = 1000.0 * latency_all_.mean();
   s.latency_p50_ms = 1000.0 * latency_all_.quantile(0.50);

@@ -1,5 +1,6 @@
 // Nodes: GPUs and their devices per sharing mode, Karpenter- or Cluster-Autoscaler-like
-// provisioning for pending pods, empty-node removal, spot interruptions; node-hours and cost.
+// provisioning for pending pods, empty-node removal, consolidation, spot interruptions;
+// node-hours and cost.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -151,11 +152,54 @@ void World::on_node_scan() {
     for (const Pod& p : pods_) wanted = wanted || p.state == PodState::Pending;
     if (!wanted) remove_node(id);
   }
+  consolidate();
+}
+
+// One node at a time, the one with the fewest pods, and only while no pod is pending (a pending
+// pod needs the room) and the pool stays at or above its minimum.
+void World::consolidate() {
+  const auto& na = sc_.cluster.node_autoscaler;
+  if (!na.consolidation) return;
+  bool pending = false;
+  for (const Pod& p : pods_) pending = pending || p.state == PodState::Pending;
+  std::vector<int> free_on(nodes_.size(), 0), pods_on(nodes_.size(), 0);
+  for (const Device& d : devices_) {
+    if (nodes_[d.node].state != NodeState::Ready) continue;
+    const int bound = static_cast<int>(d.pods.size());
+    free_on[d.node] += std::max(0, d.slots - bound);
+    pods_on[d.node] += bound;
+  }
+  // Room on nodes that hold pods: an empty node is on its way out (the TTL), not a target.
+  int free_total = 0;
+  for (std::uint32_t id = 0; id < nodes_.size(); ++id) {
+    if (pods_on[id] > 0) free_total += free_on[id];
+  }
+  std::uint32_t best = kNone;
+  for (std::uint32_t id = 0; id < nodes_.size(); ++id) {
+    Node& n = nodes_[id];
+    const bool fits = !pending && n.state == NodeState::Ready && pods_on[id] > 0 &&
+                      pods_on[id] <= free_total - free_on[id] &&
+                      pool_nodes(n.pool) > sc_.cluster.pools[n.pool].min_nodes;
+    if (!fits) {
+      n.consolidatable_since = -1.0;
+      continue;
+    }
+    if (n.consolidatable_since < 0.0) n.consolidatable_since = now_;
+    if (now_ - n.consolidatable_since < na.consolidate_after) continue;
+    if (best == kNone || pods_on[id] < pods_on[best]) best = id;
+  }
+  if (best == kNone) return;
+  ++consolidations_;
+  drain_node(best, svc_.termination_grace);
 }
 
 // A spot node is reclaimed: cordon it, move its pods off (the ReplicaSet replaces them at
-// once), and take it away when the notice runs out.
+// once), and take it away when the notice runs out. Consolidation drains a node the same way.
 void World::on_spot_notice(std::uint32_t id) {
+  drain_node(id, sc_.cluster.node_autoscaler.spot_notice);
+}
+
+void World::drain_node(std::uint32_t id, double gone_after) {
   nodes_[id].state = NodeState::Cordoned;
   for (std::uint32_t g : nodes_[id].gpus) {
     for (std::uint32_t dv : gpus_[g].devices) {
@@ -170,8 +214,7 @@ void World::on_spot_notice(std::uint32_t id) {
     }
   }
   scale_to(desired_);
-  events_.push(now_ + sc_.cluster.node_autoscaler.spot_notice, EventKind::NodeGone, id,
-               nodes_[id].incarnation);
+  events_.push(now_ + gone_after, EventKind::NodeGone, id, nodes_[id].incarnation);
 }
 
 void World::remove_node(std::uint32_t id) {

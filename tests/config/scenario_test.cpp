@@ -101,6 +101,33 @@ TEST(Scenario, RequiresTheMainSections) {
   }
 }
 
+TEST(Scenario, NodeAutoscalerConsolidationDefaultsByKindAndCanBeSet) {
+  auto with = [](const std::string& node_autoscaler) {
+    std::string doc = kMinimal;
+    const std::string nodes = "  nodes:\n    - {gpu: {memory: 4Gi}, gpus: 1, count: 1}\n";
+    doc.replace(doc.find(nodes), nodes.size(),
+                "  nodes:\n    - {gpu: {memory: 4Gi}, gpus: 1, count: 1, min: 1, max: 3}\n"
+                "  nodeAutoscaler: " +
+                    node_autoscaler + "\n");
+    return parse_scenario(doc);
+  };
+  auto karpenter = with("{kind: karpenter}");
+  ASSERT_TRUE(karpenter.ok()) << karpenter.error().message;
+  EXPECT_TRUE(karpenter->cluster.node_autoscaler.consolidation);
+  EXPECT_EQ(karpenter->cluster.node_autoscaler.consolidate_after, 30.0);
+  auto ca = with("{kind: cluster-autoscaler}");
+  ASSERT_TRUE(ca.ok()) << ca.error().message;
+  EXPECT_EQ(ca->cluster.node_autoscaler.consolidate_after, 600.0);
+  auto off = with("{kind: karpenter, consolidation: false, consolidateAfter: 2m}");
+  ASSERT_TRUE(off.ok()) << off.error().message;
+  EXPECT_FALSE(off->cluster.node_autoscaler.consolidation);
+  EXPECT_EQ(off->cluster.node_autoscaler.consolidate_after, 120.0);
+  auto bad = with("{kind: karpenter, consolidation: sometimes}");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("cluster.nodeAutoscaler.consolidation"), std::string::npos)
+      << bad.error().message;
+}
+
 TEST(Scenario, MigProfiles) {
   auto p = parse_mig_profile("3g.20gb");
   ASSERT_TRUE(p);
