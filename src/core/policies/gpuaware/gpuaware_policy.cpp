@@ -81,11 +81,10 @@ GpuAwarePolicy::Outcome GpuAwarePolicy::scale_up(Tick& t) {
 GpuAwarePolicy::Outcome GpuAwarePolicy::scale_down(Tick& t) {
   Outcome o{t.current, ""};
   const bool hysteresis = p_.enabled("hysteresis");
-  // Capacity that adds throughput goes only while the need stays within the band of what is
-  // left, after the cool-down, and no lower than the window's highest recommendation.
+  // Capacity that adds throughput goes only while what is left would meet the SLO for arrivals
+  // above the band, after the cool-down, and no lower than the window's highest recommendation.
   CapacityPlan band_plan = t.plan;
-  const double band = hysteresis ? p_.scale_down_band : 1.0;
-  const int fewer = band_plan.remove_while(t.need / band, /*only_free=*/false);
+  const int fewer = band_plan.remove_while(t.need_down, /*only_free=*/false);
   const std::int32_t raw = std::max(1, t.current - std::max(t.free, fewer));
   std::int32_t target = raw;
   // The cool-down also runs from the first tick: a restarted controller has no history.
@@ -281,7 +280,16 @@ Recommendation GpuAwarePolicy::recommend(const Observation& obs) {
   const int free = free_plan.remove_while(0, /*only_free=*/true);
   const std::string doubt = scale_down_doubt(view, arrival);
 
-  Tick tick{now,  current, view,  plan,         need,       rate,
+  // The band applies to the arrivals, not to the rounded-up need: a count that meets the SLO for
+  // arrivals 1 / band higher than planned may replace the current one.
+  double need_down = need;
+  if (p_.enabled("hysteresis") && rate > 0) {
+    const Sizing banded = servers_for_slo(p_.queue_model, planned_rate / p_.scale_down_band, rate,
+                                          p_.slo_ms / 1000 - service_s, p_.slo_percentile,
+                                          p_.max_utilization, kMaxProposedReplicas);
+    need_down = std::max(need, static_cast<double>(banded.servers) * rate);
+  }
+  Tick tick{now,  current, view,  plan,         need,       need_down, rate,
             free, doubt,   stuck, since_change, on_the_way, numbers};
   const Outcome out = need > usable + kEpsilon ? scale_up(tick) : scale_down(tick);
   if (out.hold_on_doubt) {

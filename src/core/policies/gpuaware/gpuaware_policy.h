@@ -60,9 +60,10 @@ class GpuAwarePolicy : public Policy {
     std::int32_t current;
     const ClusterView& view;
     CapacityPlan& plan;
-    double need;  // requests/s
-    double rate;  // mu_s
-    int free;     // replicas first in the deletion order that add nothing
+    double need;       // requests/s
+    double need_down;  // requests/s that a smaller count must still provide (the band)
+    double rate;       // mu_s
+    int free;          // replicas first in the deletion order that add nothing
     std::string doubt;
     int stuck;  // pods unscheduled past the supply timeout
     std::optional<Duration> since_change;

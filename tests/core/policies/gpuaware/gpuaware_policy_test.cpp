@@ -308,12 +308,14 @@ TEST(GpuAwarePolicy, ScalesDownWithHysteresisAndACoolDown) {
   for (Time t = 0; t <= 10; t += 5) {
     EXPECT_EQ(p.recommend(plain(t, 4, 4, 30)).desired_replicas, 4);
   }
-  // 20 req/s: 3 would do (need 30), but 30 is not below 0.8 x 30: inside the band, hold.
+  // 20 req/s: 3 would do (need 30), but not for arrivals 1 / 0.8 higher (22 / 0.8 = 27.5
+  // planned: ceil(2.75 / 0.9) = 4): inside the band, hold.
   Recommendation r = p.recommend(plain(100, 4, 4, 20));
   EXPECT_EQ(r.desired_replicas, 4) << r.reason;
   EXPECT_EQ(policy({{"disable", "hysteresis"}}).recommend(plain(100, 4, 4, 20)).desired_replicas,
             3);
-  // 10 req/s: need 20 <= 0.8 x 30, so 3 would do; held while 100 s's "4" is in the window.
+  // 10 req/s: 2 meet the SLO even for 11 / 0.8 = 13.75 req/s; held while 100 s's "4" is in the
+  // window.
   for (Time t = 105; t <= 160; t += 5) {
     r = p.recommend(plain(t, 4, 4, 10));
     EXPECT_EQ(r.desired_replicas, 4) << t << ": " << r.reason;
@@ -321,13 +323,14 @@ TEST(GpuAwarePolicy, ScalesDownWithHysteresisAndACoolDown) {
   EXPECT_TRUE(contains(r.reason, "held by the highest recommendation of the last 60 s"))
       << r.reason;
   r = p.recommend(plain(165, 4, 4, 10));
-  EXPECT_EQ(r.desired_replicas, 3) << r.reason;
-  // 3 req/s: 2 would do (1 needed: tail 0.33 e^-6 at one), but the last change was 5 s ago.
-  r = p.recommend(plain(170, 3, 3, 3));
-  EXPECT_EQ(r.desired_replicas, 3) << r.reason;
+  EXPECT_EQ(r.desired_replicas, 2) << r.reason;
+  // 3 req/s: 1 would do (tail 0.41 e^-... at one, even at 3.3 / 0.8), but the last change was
+  // 5 s ago.
+  r = p.recommend(plain(170, 2, 2, 3));
+  EXPECT_EQ(r.desired_replicas, 2) << r.reason;
   EXPECT_TRUE(contains(r.reason, "cooling down after the last change")) << r.reason;
-  for (Time t = 175; t < 225; t += 5) EXPECT_EQ(p.recommend(plain(t, 3, 3, 3)).desired_replicas, 3);
-  EXPECT_EQ(p.recommend(plain(230, 3, 3, 3)).desired_replicas, 2);
+  for (Time t = 175; t < 225; t += 5) EXPECT_EQ(p.recommend(plain(t, 2, 2, 3)).desired_replicas, 2);
+  EXPECT_EQ(p.recommend(plain(230, 2, 2, 3)).desired_replicas, 1);
 }
 
 TEST(GpuAwarePolicy, IdleReplicasGoOnlyAfterTheCoolDown) {
