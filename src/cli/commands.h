@@ -12,5 +12,7 @@ void add_experiment_command(CLI::App& app, int& exit_code);
 void add_report_command(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_load_command(CLI::App& app, int& exit_code);
+void add_scaler_command(CLI::App& app, int& exit_code);
+void add_watch_command(CLI::App& app, int& exit_code);
 
 }  // namespace userscale::cli

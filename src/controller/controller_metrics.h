@@ -1,0 +1,42 @@
+// The controller's own /metrics: replicas wanted and running per target, decisions by kind,
+// source errors, and how long ticks take.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace userscale::controller {
+
+class ControllerMetrics {
+ public:
+  ControllerMetrics();
+  // Makes the target's series exist (at 0) before its first tick, so that a reader sees them.
+  void register_target(const std::string& target, const std::string& source);
+  void set_replicas(const std::string& target, int desired, int current, int ready);
+  // `reason` is a small closed set: scale_up, scale_down, hold, source_error, stale,
+  // actuator_error.
+  void count_decision(const std::string& target, const std::string& reason);
+  void count_source_error(const std::string& target, const std::string& source);
+  void observe_tick(double seconds);
+
+  std::string render() const;
+  std::uint64_t source_errors(const std::string& target) const;
+
+ private:
+  struct Replicas {
+    int desired = 0, current = 0, ready = 0;
+  };
+  mutable std::mutex mu_;
+  std::map<std::string, Replicas> replicas_;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> decisions_;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> source_errors_;
+  std::vector<std::uint64_t> tick_buckets_;  // non-cumulative, one per bound plus +Inf
+  double tick_sum_ = 0.0;
+  std::uint64_t tick_count_ = 0;
+};
+
+}  // namespace userscale::controller
