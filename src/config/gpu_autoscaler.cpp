@@ -12,6 +12,7 @@
 #include "config/k8s_objects_yaml.h"
 #include "config/metric_spec_yaml.h"
 #include "config/yaml_field_reader.h"
+#include "config/yaml_stream.h"
 #include "core/policies/registry.h"
 
 namespace userscale {
@@ -168,6 +169,9 @@ Validated<GpuAutoscaler> parse_gpu_autoscaler(const YAML::Node& document,
 }
 
 Validated<GpuAutoscaler> parse_gpu_autoscaler_yaml(std::string_view text) {
+  if (!config::yaml_documents_end(text)) {
+    return ErrorList{{"", "YAML syntax error: the parser found no end of the stream"}};
+  }
   std::vector<YAML::Node> documents;
   try {
     for (YAML::Node& doc : YAML::LoadAll(std::string(text))) {

@@ -432,6 +432,13 @@ AutoscalerSpec read_hpa_spec(JsonReader& r, const json& spec, const std::string&
   }
   out.max_replicas =
       static_cast<std::int32_t>(r.integer(spec, path, "maxReplicas", true, 1).value_or(1));
+  // The API server rejects such an HPA; accepted, it let a decision break one of the bounds
+  // (min 4, max 2, 3 replicas: scaled to 2, under minReplicas; found by tests/fuzz/k8s_objects).
+  if (out.min_replicas && *out.min_replicas > out.max_replicas) {
+    r.fail(join_path(path, "minReplicas"), "must be <= maxReplicas (" +
+                                               std::to_string(out.max_replicas) + "), got " +
+                                               std::to_string(*out.min_replicas));
+  }
   if (const json* metrics = r.array(spec, path, "metrics", false)) {
     for (std::size_t i = 0; i < metrics->size(); ++i) {
       out.metrics.push_back(

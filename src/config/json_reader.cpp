@@ -1,6 +1,9 @@
 #include "config/json_reader.h"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace userscale::config {
 
@@ -173,6 +176,20 @@ std::optional<Duration> JsonReader::duration(const json& obj, const std::string&
   auto d = parse_go_duration(*s);
   if (!d) fail(join_path(path, key), "invalid duration \"" + *s + "\"");
   return d;
+}
+
+std::size_t json_depth(const json& j) {
+  std::size_t deepest = 0;
+  std::vector<std::pair<const json*, std::size_t>> todo{{&j, 1}};
+  while (!todo.empty()) {
+    const auto [node, depth] = todo.back();
+    todo.pop_back();
+    deepest = std::max(deepest, depth);
+    if (node->is_structured()) {
+      for (const json& child : *node) todo.emplace_back(&child, depth + 1);
+    }
+  }
+  return deepest;
 }
 
 }  // namespace userscale::config

@@ -58,4 +58,8 @@ class JsonReader {
 
 const char* json_type_name(const json& j);
 
+// The deepest nesting of `j` (a scalar is 1), counted without recursion: copying or dumping a
+// document recurses once per level, so a hostile one is measured before it is used.
+std::size_t json_depth(const json& j);
+
 }  // namespace userscale::config

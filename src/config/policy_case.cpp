@@ -42,8 +42,17 @@ Result<nlohmann::json> evaluate_policy_case(const json& doc, std::string* explan
   if (!r.ok()) return r.error();
   if (steps->empty()) return Error{"steps", "must hold at least one step"};
 
-  // JSON is YAML: the configuration goes through the one GPUAutoscaler validator.
-  auto parsed = parse_gpu_autoscaler(YAML::Load(config->dump()), "config");
+  // JSON is YAML: the configuration goes through the one GPUAutoscaler validator. Not every
+  // JSON document survives the trip: yaml-cpp refuses keys over 1024 characters and nesting
+  // past its depth guard by exception, which ended `userscale decide` (found with
+  // tests/fuzz/decision_case).
+  YAML::Node config_yaml;
+  try {
+    config_yaml = YAML::Load(config->dump());
+  } catch (const YAML::Exception& e) {
+    return Error{"config", "cannot be read as a YAML document: " + e.msg};
+  }
+  auto parsed = parse_gpu_autoscaler(config_yaml, "config");
   if (!parsed) return parsed.to_result().error();
   const AutoscalerSpec& spec = parsed->spec;
   auto policy = make_policy(spec, settings);

@@ -1,6 +1,7 @@
 #include "config/trace.h"
 
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -15,11 +16,13 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// from_chars also reads "nan" and "inf", which no trace means: a NaN time sorts nowhere and an
+// infinite count never ends (found by tests/fuzz/trace).
 bool parse_double(std::string_view s, double& out) {
   s = trim(s);
   if (s.empty()) return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size();
+  return ec == std::errc() && p == s.data() + s.size() && std::isfinite(out);
 }
 
 bool parse_tokens(std::string_view s, std::int32_t& out) {
