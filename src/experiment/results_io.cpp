@@ -63,21 +63,6 @@ std::string file_safe(const std::string& name) {
   return out;
 }
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> fields;
-  std::string cur;
-  for (char c : line) {
-    if (c == ',') {
-      fields.push_back(cur);
-      cur.clear();
-    } else if (c != '\r') {
-      cur += c;
-    }
-  }
-  fields.push_back(cur);
-  return fields;
-}
-
 }  // namespace
 
 Status write_text_file(const std::string& path, const std::string& text) {
@@ -228,6 +213,21 @@ Result<std::vector<sim::TimelineRow>> parse_timeline_csv(const std::string& text
     rows.push_back(std::move(r));
   }
   return rows;
+}
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string cur;
+  for (char c : line) {
+    if (c == ',') {
+      fields.push_back(cur);
+      cur.clear();
+    } else if (c != '\r') {
+      cur += c;
+    }
+  }
+  fields.push_back(cur);
+  return fields;
 }
 
 std::string timeline_path(const std::string& dir, const std::string& scenario,

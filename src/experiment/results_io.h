@@ -25,6 +25,9 @@ std::string timeline_csv_text(const std::vector<sim::TimelineRow>& rows, int gpu
 Result<std::vector<sim::TimelineRow>> parse_timeline_csv(const std::string& text,
                                                          const std::string& name);
 
+// The fields of one line of the CSV files written here (no quoting: no field holds a comma).
+std::vector<std::string> split_csv_line(const std::string& line);
+
 std::string timeline_path(const std::string& dir, const std::string& scenario,
                           const std::string& policy, std::uint64_t seed);
 

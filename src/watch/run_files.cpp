@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "experiment/results_io.h"
+
 namespace userscale::watch {
 namespace fs = std::filesystem;
 namespace {
@@ -21,33 +23,6 @@ Result<std::string> read_file(const fs::path& path) {
   std::ostringstream buf;
   buf << in.rdbuf();
   return buf.str();
-}
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> fields;
-  std::string cur;
-  for (char c : line) {
-    if (c == ',') {
-      fields.push_back(cur);
-      cur.clear();
-    } else if (c != '\r') {
-      cur += c;
-    }
-  }
-  fields.push_back(cur);
-  return fields;
-}
-
-// As src/experiment/results_io.cpp names timeline folders, so that a path finds its row.
-std::string file_safe(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.';
-    out += ok ? c : '_';
-  }
-  if (out.empty() || out == "." || out == "..") out = "_" + out;
-  return out;
 }
 
 std::string json_string(const json& j, const char* key) {
@@ -101,16 +76,16 @@ Result<ReplayRun> load_simulate_dir(const fs::path& dir, const std::string& name
 }
 
 Result<std::vector<ReplayRun>> load_experiment_dir(const fs::path& dir) {
-  std::map<std::string, json> rows_by_path;  // "scenario/policy/seed-N" -> summary row
+  std::map<std::string, json> rows_by_path;  // its timeline file -> summary row
   if (auto text = read_file(dir / "summary.json"); text.ok()) {
     json rows = json::parse(*text, nullptr, false);
     if (rows.is_array()) {
       for (const json& r : rows) {
         if (!r.is_object() || !r.contains("seed") || !r["seed"].is_number()) continue;
-        const std::string key = file_safe(json_string(r, "scenario")) + "/" +
-                                file_safe(json_string(r, "policy")) + "/seed-" +
-                                std::to_string(r["seed"].get<std::uint64_t>());
-        rows_by_path[key] = r;
+        const fs::path file =
+            experiment::timeline_path(dir.string(), json_string(r, "scenario"),
+                                      json_string(r, "policy"), r["seed"].get<std::uint64_t>());
+        rows_by_path[file.lexically_normal().string()] = r;
       }
     }
   }
@@ -130,7 +105,7 @@ Result<std::vector<ReplayRun>> load_experiment_dir(const fs::path& dir) {
     auto rows = read_timeline(f);
     if (!rows.ok()) return rows.error();
     run.rows = std::move(rows).value();
-    if (auto r = rows_by_path.find(run.name); r != rows_by_path.end()) {
+    if (auto r = rows_by_path.find(f.lexically_normal().string()); r != rows_by_path.end()) {
       run.policy = json_string(r->second, "policy_name");
       if (run.policy.empty()) run.policy = json_string(r->second, "policy");
       run.slo_ms = json_number(r->second, "slo_latency_ms");
@@ -149,7 +124,7 @@ Result<std::vector<TimelinePoint>> parse_timeline(const std::string& csv_text,
   std::istringstream in(csv_text);
   std::string line;
   if (!std::getline(in, line)) return Error{name, "empty timeline"};
-  const std::vector<std::string> header = split_csv_line(line);
+  const std::vector<std::string> header = experiment::split_csv_line(line);
   std::map<std::string, std::size_t> col;
   std::vector<std::pair<std::size_t, std::size_t>> gpu_cols;  // (gpu index, column)
   for (std::size_t i = 0; i < header.size(); ++i) {
@@ -167,7 +142,7 @@ Result<std::vector<TimelinePoint>> parse_timeline(const std::string& csv_text,
   while (std::getline(in, line)) {
     ++line_no;
     if (line.empty() || line == "\r") continue;
-    const std::vector<std::string> f = split_csv_line(line);
+    const std::vector<std::string> f = experiment::split_csv_line(line);
     const std::string where = name + ":" + std::to_string(line_no);
     if (f.size() != header.size()) {
       return Error{where, "expected " + std::to_string(header.size()) + " fields, got " +

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include <unistd.h>
+#include "support/scratch_dir.h"
 
 namespace userscale::experiment::testing {
 
@@ -19,26 +19,7 @@ inline std::string scenario_path(const std::string& name) {
   return source_dir() + "/examples/scenarios/" + name + ".yaml";
 }
 
-// A fresh folder under the system temp dir, removed when the object goes.
-class ScratchDir {
- public:
-  ScratchDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("userscale-exp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string str() const { return path_.string(); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using userscale::testing::ScratchDir;
 
 inline void write_file(const std::string& path, const std::string& text) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());

@@ -24,6 +24,9 @@
 #include <thread>
 #include <vector>
 
+#include "support/child_process.h"
+#include "support/scratch_dir.h"
+
 namespace userscale::watch::testing {
 
 inline std::string read_text(const std::string& path) {
@@ -38,85 +41,11 @@ inline void write_text(const std::string& path, const std::string& text) {
   out << text;
 }
 
-class ScratchDir {
- public:
-  ScratchDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("userscale-watch-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string str() const { return path_.string(); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using userscale::testing::ScratchDir;
 
 // A program with stdout and stderr in files (so stdout is not a terminal).
-class Child {
- public:
-  Child(const std::vector<std::string>& argv, const std::string& out_path,
-        const std::string& err_path) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int in = ::open("/dev/null", O_RDONLY);
-      ::dup2(in, STDIN_FILENO);
-      ::dup2(out, STDOUT_FILENO);
-      ::dup2(err, STDERR_FILENO);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      ::execv(args[0], args.data());
-      ::_exit(127);
-    }
-  }
-  ~Child() {
-    if (pid_ > 0 && !done_) {
-      ::kill(pid_, SIGKILL);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-  }
-  void signal(int sig) const { ::kill(pid_, sig); }
-  // The exit code, 128 + N for a signal, or -1 when the limit passed (the child is killed).
-  int wait(std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    int status = 0;
-    while (true) {
-      const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) break;
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-        done_ = true;
-        return -1;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    done_ = true;
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  bool done_ = false;
-};
-
-inline int run_to_end(const std::vector<std::string>& argv, const std::string& out_path,
-                      const std::string& err_path, std::chrono::milliseconds limit) {
-  Child c(argv, out_path, err_path);
-  return c.wait(limit);
-}
+using Child = userscale::testing::ChildProcess;
+using userscale::testing::run_to_end;
 
 // Polls `check` every 50 ms until it is true or `limit` passes.
 inline bool eventually(const std::function<bool()>& check, std::chrono::milliseconds limit) {
