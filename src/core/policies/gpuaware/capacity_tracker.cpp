@@ -8,6 +8,19 @@ namespace {
 
 // A lightly loaded replica says little about its limit: its sample weighs less.
 constexpr double kMinSampleWeight = 0.2;
+
+// The weight of a capacity sample taken at `utilization`. A reading above the estimate weighs
+// in proportion to the utilization (floored). A reading below it is, from a lightly loaded
+// replica, a lower bound rather than a measurement: a replica that serves requests side by side
+// reads as a slower single server until its load shows its limit. It weighs in proportion to
+// the square of the utilization, with no floor, so that quiet hours do not erase what the busy
+// ones measured; a replica whose capacity really fell shows it by getting busy.
+double sample_weight(double alpha, double utilization, const std::optional<double>& estimate,
+                     double sample) {
+  const double u = std::clamp(utilization, 0.0, 1.0);
+  if (estimate && sample < *estimate) return alpha * u * u;
+  return alpha * std::max(u, kMinSampleWeight);
+}
 // Below this utilization a replica's latency is taken as its service time.
 constexpr double kUnqueuedUtilization = 0.5;
 // Before any metrics window has been seen.
@@ -81,8 +94,9 @@ void CapacityTracker::observe(const ClusterView& view, Time now) {
       }
     }
     if (!complete || !(capacity > 0)) continue;
-    const double weight = p_.alpha * std::clamp(throughput / capacity, kMinSampleWeight, 1.0);
-    st.estimate.capacity = smooth(st.estimate.capacity, capacity, weight);
+    st.estimate.capacity =
+        smooth(st.estimate.capacity, capacity,
+               sample_weight(p_.alpha, throughput / capacity, st.estimate.capacity, capacity));
     st.estimate.throughput = smooth(st.estimate.throughput, throughput, p_.alpha);
     st.estimate.congested = congested;
 
@@ -97,8 +111,8 @@ void CapacityTracker::observe(const ClusterView& view, Time now) {
 
     const ReplicaLoad& first = *view.replicas[g.serving.front()].load;
     if (n == 1 && g.starting.empty() && g.leaving == 0 && g.others == 0 && first.capacity) {
-      const double w = p_.alpha * std::clamp(first.utilization, kMinSampleWeight, 1.0);
-      solo_rate_ = smooth(solo_rate_, *first.capacity, w);
+      solo_rate_ = smooth(solo_rate_, *first.capacity,
+                          sample_weight(p_.alpha, first.utilization, solo_rate_, *first.capacity));
     }
     const std::optional<int> limit = verdict(g, now).useful_limit;
     shared_sum += *st.estimate.capacity / std::min(n, limit.value_or(n));

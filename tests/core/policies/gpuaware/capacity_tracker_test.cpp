@@ -58,6 +58,38 @@ TEST(CapacityTracker, ReplicaRateComesFromReplicasAlone) {
   EXPECT_FALSE(g0.congested);
 }
 
+// A lone replica on gpu-0, seen at `now` with `signals`.
+Observation alone(Time now, const ServingSignals& signals) {
+  return observation(now, 1, {serving("a", now, "gpu-0", signals)}, {gpu("gpu-0", {"a"}, now)}, 4);
+}
+
+TEST(CapacityTracker, QuietReadingsBelowTheEstimateBarelyLowerIt) {
+  // Measured busy at 50 req/s (M/M/1 at 45: utilization 0.9). Then the replica runs quiet, and
+  // reads as a slower server (3 req/s at 40 ms: mu = 3 + 25 = 28), as a replica that serves
+  // requests side by side does: a lower bound, not a measurement. Twenty quiet ticks must not
+  // erase what the busy ones measured.
+  CapacityTracker t(params());
+  Time now = 1000;
+  for (int i = 0; i < 5; ++i, now += 5) t.observe(view_of(alone(now, mm1(50, 45))), now);
+  ASSERT_TRUE(t.replica_rate());
+  EXPECT_NEAR(*t.replica_rate(), 50, 1e-6);
+  for (int i = 0; i < 20; ++i, now += 5) {
+    t.observe(view_of(alone(now, load(3, 40, 3 * 0.040))), now);
+  }
+  EXPECT_GT(*t.replica_rate(), 45);
+}
+
+TEST(CapacityTracker, BusyReadingsBelowTheEstimateLowerIt) {
+  // The same replica measured at 50 req/s, then busy at a real capacity of 30 (M/M/1 at 27):
+  // its load shows the new limit, and the estimate follows.
+  CapacityTracker t(params());
+  Time now = 1000;
+  for (int i = 0; i < 5; ++i, now += 5) t.observe(view_of(alone(now, mm1(50, 45))), now);
+  for (int i = 0; i < 20; ++i, now += 5) t.observe(view_of(alone(now, mm1(30, 27))), now);
+  ASSERT_TRUE(t.replica_rate());
+  EXPECT_NEAR(*t.replica_rate(), 30, 1.5);
+}
+
 TEST(CapacityTracker, WithoutALoneReplicaTheRateIsPerReplicaOfTheGpus) {
   const Time now = 1000;
   Observation obs = shared_gpu(now, 2, mm1(5, 3));
