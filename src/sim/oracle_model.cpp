@@ -81,17 +81,18 @@ Result<SteadyRun> run_steady(const config::Scenario& s, const config::Trace* tra
 }
 
 // LLM requests replayed from a trace keep the trace's token counts: a Poisson stream at `rate`
-// whose k-th request takes the k-th row's tokens (cycling).
+// whose requests take the tokens of rows drawn at random from the whole trace. Rows in order
+// from the first would measure a low rate (a probe of a few dozen requests) on the trace's
+// first minutes only, whose prompts can be far from its mix.
 config::Trace token_stream(const config::Trace& source, double rate, double duration,
                            std::uint64_t seed) {
   config::Trace t;
   Rng rng(seed);
   double now = 0.0;
-  std::size_t k = 0;
   while (true) {
     now += rng.exponential(1.0 / rate);
     if (now >= duration) break;
-    const auto& row = source.requests[k++ % source.requests.size()];
+    const auto& row = source.requests[rng.below(source.requests.size())];
     t.requests.push_back({now, row.input_tokens, row.output_tokens});
   }
   return t;
@@ -113,8 +114,11 @@ class TableBuilder {
 
   // The attainment of n replicas under a steady Poisson load of `rate`.
   Result<SteadyRun> open_loop(int n, double rate) {
-    // About 4,000 requests, at least two minutes and at most half an hour of simulated time.
-    const double duration = std::clamp(4000.0 / rate, 120.0, 1800.0);
+    // About 4,000 requests, at most half an hour of simulated time, and at least two minutes
+    // and ten SLOs: a request that may take as long as the SLO must have time to queue behind
+    // others, or an overloaded count would look fine over a probe as long as a few requests.
+    const double floor = std::max(120.0, 10.0 * sc_.slo.latency_ms / 1000.0);
+    const double duration = std::clamp(4000.0 / rate, std::min(floor, 1800.0), 1800.0);
     config::Scenario s = steady_scenario(sc_, n, duration);
     s.seed = kTableSeed;
     std::optional<config::Trace> tokens;
@@ -175,6 +179,21 @@ class TableBuilder {
     // The share measured last may be of a failing rate; it depends on the count, not the rate.
     return lo;
   }
+
+  // The attainment the service reaches when nothing queues: every replica it may have, under
+  // light loads (the best of three, so that a service slower than the lightest guess still
+  // shows its unloaded tail). Requests that take longer than the SLO by themselves (an LLM's
+  // longest prompts and answers) make a target above it unreachable at any count.
+  Result<double> unloaded_attainment(int replicas) {
+    double best = 0.0;
+    for (double rate : {4000.0 / 1800.0, 1000.0 / 1800.0, 250.0 / 1800.0}) {
+      auto r = open_loop(replicas, rate);
+      if (!r.ok()) return r.error();
+      best = std::max(best, r->attainment);
+    }
+    return best;
+  }
+  void set_target(double target) { target_ = target; }
 
   // Closed loop: the scenario's own users, n replicas, the mean over a few seeds.
   Result<SteadyRun> closed_loop(int n) {
@@ -250,12 +269,24 @@ Result<std::shared_ptr<const OracleModel>> build_oracle_model(const config::Scen
   }
 
   m->schedule.emplace(sc.load, trace, sc.duration + m->lookahead);
+  // An unreachable target would leave every count carrying nothing and the oracle holding its
+  // minimum through any load. Then it aims, like the closed loop, at half a point below the best
+  // the service can do.
+  auto unloaded = table.unloaded_attainment(m->max_replicas);
+  if (!unloaded.ok()) return unloaded.error();
+  if (*unloaded < params.slo_attainment) {
+    m->target_attainment = std::max(0.0, *unloaded - 0.005);
+    table.set_target(m->target_attainment);
+  }
   double previous = 0.0;
   for (int n = first; n <= m->max_replicas; ++n) {
     double share = 0.0;
     auto c = table.carried(n, previous, share);
     if (!c.ok()) return c.error();
-    m->carried[static_cast<std::size_t>(n)] = *c;
+    // More replicas never carry less; a probe that says so measured its own noise (a few
+    // very long requests landing together).
+    m->carried[static_cast<std::size_t>(n)] =
+        std::max(*c, n > first ? m->carried[static_cast<std::size_t>(n - 1)] : 0.0);
     m->gpu_share[static_cast<std::size_t>(n)] = share;
     if (*c > 0.0) previous = *c;
   }

@@ -71,6 +71,24 @@ TEST(OracleModel, TheTableMatchesQueueingTheory) {
   EXPECT_NEAR(m.gpu_share[2], 2.0, 1e-9);
 }
 
+TEST(OracleModel, AnSloShorterThanSomeRequestsAimsJustBelowWhatTheServiceCanDo) {
+  // Exponential service of 0.1 s against a 0.3 s SLO: e^-3 = 5 % of requests are late however
+  // idle the replicas are, so 99.5 % is unreachable. The table must not collapse to nothing
+  // (the oracle would hold its minimum through any load): it aims half a point below the
+  // unloaded attainment, and more replicas carry more.
+  auto sc = fcfs_replicas(3);
+  sc.slo.latency_ms = 300;
+  sc.load.rate = 1;
+  auto model = build_oracle_model(sc, nullptr, OracleParams{});
+  ASSERT_TRUE(model.ok()) << model.error().to_string();
+  const auto& m = **model;
+  EXPECT_NEAR(m.target_attainment, 0.945, 0.02);
+  EXPECT_GT(m.carried[1], 0.0);
+  EXPECT_GE(m.carried[2], m.carried[1]);
+  EXPECT_GE(m.carried[3], m.carried[2]);
+  EXPECT_GT(m.carried[3], m.carried[1]);
+}
+
 TEST(OracleModel, TheLookaheadIsTheSlowestProvisioningPlusATick) {
   config::Scenario sc;
   sc.cluster.scheduling_delay = 1;
