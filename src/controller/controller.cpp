@@ -160,7 +160,8 @@ void Controller::hold(Target& t, Time now, const ActuatorState& st, const std::s
   record(t, d, kind, true);
   // An unreadable target has no count to report: a 0 here would read as "scale to zero" to
   // whatever follows userscale_desired_replicas.
-  if (kind != "actuator_error") metrics_.set_replicas(t.setup.name, st.desired, st.current, st.ready);
+  if (kind != "actuator_error")
+    metrics_.set_replicas(t.setup.name, st.desired, st.current, st.ready);
   update_snapshot(t, now, st, nullptr);
 }
 

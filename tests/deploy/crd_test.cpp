@@ -52,8 +52,8 @@ std::vector<std::pair<std::string, YAML::Node>> shipped_autoscalers() {
     }
   }
   for (const auto* folder : {"deploy/base/examples", "examples/configs"}) {
-    for (const auto& e :
-         std::filesystem::directory_iterator(std::filesystem::path(USERSCALE_SOURCE_DIR) / folder)) {
+    for (const auto& e : std::filesystem::directory_iterator(
+             std::filesystem::path(USERSCALE_SOURCE_DIR) / folder)) {
       if (e.path().extension() != ".yaml" || e.path().filename() == "kustomization.yaml") continue;
       const YAML::Node d = YAML::LoadFile(e.path().string());
       if (kind_of(d) == "GPUAutoscaler") out.emplace_back(e.path().string(), d);
@@ -92,26 +92,60 @@ struct Breakage {
 // Each broken variant must fail the schema (the API server would refuse it) and
 // `userscale validate` (the scaler would refuse it).
 TEST(DeployCrd, SchemaAndValidateBothRefuseBrokenVariants) {
-  const YAML::Node base = YAML::LoadFile((kDeployDir / "base/examples/gpu-service-hpa-inflight.yaml").string());
+  const YAML::Node base =
+      YAML::LoadFile((kDeployDir / "base/examples/gpu-service-hpa-inflight.yaml").string());
   ASSERT_EQ(join(schema_errors(base)), "");
   const std::vector<Breakage> breakages = {
-      {"unknown spec field", [](YAML::Node& o) { o["spec"]["maxReplica"] = 3; }, "spec.maxReplica: unknown field"},
-      {"maxReplicas 0", [](YAML::Node& o) { o["spec"]["maxReplicas"] = 0; }, "spec.maxReplicas: below the minimum"},
-      {"maxReplicas missing", [](YAML::Node& o) { o["spec"].remove("maxReplicas"); }, "required field \"maxReplicas\""},
-      {"minReplicas negative", [](YAML::Node& o) { o["spec"]["minReplicas"] = -1; }, "spec.minReplicas: below the minimum"},
-      {"maxReplicas a word", [](YAML::Node& o) { o["spec"]["maxReplicas"] = "many"; }, "spec.maxReplicas: must be of type integer"},
-      {"unknown policy", [](YAML::Node& o) { o["spec"]["policy"]["name"] = "hpaa"; }, "spec.policy.name: not one of the enum values"},
-      {"metric type unknown", [](YAML::Node& o) { o["spec"]["metrics"][0]["type"] = "Pod"; }, "spec.metrics[0].type: not one of the enum values"},
-      {"target type unknown", [](YAML::Node& o) { o["spec"]["metrics"][0]["pods"]["target"]["type"] = "Average"; }, "spec.metrics[0].pods.target.type"},
-      {"quantity not a quantity", [](YAML::Node& o) { o["spec"]["metrics"][0]["pods"]["target"]["averageValue"] = "four"; }, "averageValue: does not match the pattern"},
-      {"utilization zero", [](YAML::Node& o) { o["spec"]["metrics"][1]["resource"]["target"]["averageUtilization"] = 0; }, "averageUtilization: below the minimum"},
-      {"stabilization window too long", [](YAML::Node& o) { o["spec"]["behavior"]["scaleDown"]["stabilizationWindowSeconds"] = 3601; }, "stabilizationWindowSeconds: above the maximum"},
-      {"policy period too long", [](YAML::Node& o) { o["spec"]["behavior"]["scaleUp"]["policies"][0]["periodSeconds"] = 1801; }, "periodSeconds: above the maximum"},
-      {"empty policies", [](YAML::Node& o) { o["spec"]["behavior"]["scaleUp"]["policies"] = YAML::Node(YAML::NodeType::Sequence); }, "fewer items than minItems"},
-      {"selectPolicy unknown", [](YAML::Node& o) { o["spec"]["behavior"]["scaleUp"]["selectPolicy"] = "Maximum"; }, "selectPolicy: not one of the enum values"},
-      {"sync period zero", [](YAML::Node& o) { o["spec"]["syncPeriodSeconds"] = 0; }, "spec.syncPeriodSeconds: below the minimum"},
-      {"scaleTargetRef without name", [](YAML::Node& o) { o["spec"]["scaleTargetRef"].remove("name"); }, "required field \"name\""},
-      {"policy without name", [](YAML::Node& o) { o["spec"]["policy"].remove("name"); }, "required field \"name\""},
+      {"unknown spec field", [](YAML::Node& o) { o["spec"]["maxReplica"] = 3; },
+       "spec.maxReplica: unknown field"},
+      {"maxReplicas 0", [](YAML::Node& o) { o["spec"]["maxReplicas"] = 0; },
+       "spec.maxReplicas: below the minimum"},
+      {"maxReplicas missing", [](YAML::Node& o) { o["spec"].remove("maxReplicas"); },
+       "required field \"maxReplicas\""},
+      {"minReplicas negative", [](YAML::Node& o) { o["spec"]["minReplicas"] = -1; },
+       "spec.minReplicas: below the minimum"},
+      {"maxReplicas a word", [](YAML::Node& o) { o["spec"]["maxReplicas"] = "many"; },
+       "spec.maxReplicas: must be of type integer"},
+      {"unknown policy", [](YAML::Node& o) { o["spec"]["policy"]["name"] = "hpaa"; },
+       "spec.policy.name: not one of the enum values"},
+      {"metric type unknown", [](YAML::Node& o) { o["spec"]["metrics"][0]["type"] = "Pod"; },
+       "spec.metrics[0].type: not one of the enum values"},
+      {"target type unknown",
+       [](YAML::Node& o) { o["spec"]["metrics"][0]["pods"]["target"]["type"] = "Average"; },
+       "spec.metrics[0].pods.target.type"},
+      {"quantity not a quantity",
+       [](YAML::Node& o) { o["spec"]["metrics"][0]["pods"]["target"]["averageValue"] = "four"; },
+       "averageValue: does not match the pattern"},
+      {"utilization zero",
+       [](YAML::Node& o) {
+         o["spec"]["metrics"][1]["resource"]["target"]["averageUtilization"] = 0;
+       },
+       "averageUtilization: below the minimum"},
+      {"stabilization window too long",
+       [](YAML::Node& o) {
+         o["spec"]["behavior"]["scaleDown"]["stabilizationWindowSeconds"] = 3601;
+       },
+       "stabilizationWindowSeconds: above the maximum"},
+      {"policy period too long",
+       [](YAML::Node& o) {
+         o["spec"]["behavior"]["scaleUp"]["policies"][0]["periodSeconds"] = 1801;
+       },
+       "periodSeconds: above the maximum"},
+      {"empty policies",
+       [](YAML::Node& o) {
+         o["spec"]["behavior"]["scaleUp"]["policies"] = YAML::Node(YAML::NodeType::Sequence);
+       },
+       "fewer items than minItems"},
+      {"selectPolicy unknown",
+       [](YAML::Node& o) { o["spec"]["behavior"]["scaleUp"]["selectPolicy"] = "Maximum"; },
+       "selectPolicy: not one of the enum values"},
+      {"sync period zero", [](YAML::Node& o) { o["spec"]["syncPeriodSeconds"] = 0; },
+       "spec.syncPeriodSeconds: below the minimum"},
+      {"scaleTargetRef without name",
+       [](YAML::Node& o) { o["spec"]["scaleTargetRef"].remove("name"); },
+       "required field \"name\""},
+      {"policy without name", [](YAML::Node& o) { o["spec"]["policy"].remove("name"); },
+       "required field \"name\""},
   };
   for (const auto& b : breakages) {
     SCOPED_TRACE(b.what);

@@ -19,7 +19,8 @@
 
 namespace userscale::testing {
 
-inline const std::filesystem::path kDeployDir = std::filesystem::path(USERSCALE_SOURCE_DIR) / "deploy";
+inline const std::filesystem::path kDeployDir =
+    std::filesystem::path(USERSCALE_SOURCE_DIR) / "deploy";
 inline const char* kKubectl = "/usr/bin/kubectl";
 
 struct RunResult {

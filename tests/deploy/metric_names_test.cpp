@@ -62,10 +62,12 @@ std::set<std::string> scaler_names() {
 // The fields of the DCGM exporter's default counters file (etc/default-counters.csv and
 // dcp-metrics-included.csv of NVIDIA/dcgm-exporter 3.x) that userscale's files may use.
 const std::set<std::string> kDcgmDefaults = {
-    "DCGM_FI_DEV_GPU_UTIL",      "DCGM_FI_DEV_MEM_COPY_UTIL", "DCGM_FI_DEV_FB_USED",
-    "DCGM_FI_DEV_FB_FREE",       "DCGM_FI_DEV_POWER_USAGE",   "DCGM_FI_DEV_GPU_TEMP",
-    "DCGM_FI_DEV_SM_CLOCK",      "DCGM_FI_DEV_MEM_CLOCK",     "DCGM_FI_PROF_GR_ENGINE_ACTIVE",
-    "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", "DCGM_FI_PROF_DRAM_ACTIVE"};
+    "DCGM_FI_DEV_GPU_UTIL",          "DCGM_FI_DEV_MEM_COPY_UTIL",
+    "DCGM_FI_DEV_FB_USED",           "DCGM_FI_DEV_FB_FREE",
+    "DCGM_FI_DEV_POWER_USAGE",       "DCGM_FI_DEV_GPU_TEMP",
+    "DCGM_FI_DEV_SM_CLOCK",          "DCGM_FI_DEV_MEM_CLOCK",
+    "DCGM_FI_PROF_GR_ENGINE_ACTIVE", "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE",
+    "DCGM_FI_PROF_DRAM_ACTIVE"};
 
 struct Query {
   std::string where;
@@ -82,18 +84,22 @@ std::vector<Query> dashboard_queries() {
     }
   }
   for (const auto& v : dash.at("templating").at("list")) {
-    if (v.at("type") == "query") out.push_back({"variable " + v.at("name").get<std::string>(), v.at("definition")});
+    if (v.at("type") == "query")
+      out.push_back({"variable " + v.at("name").get<std::string>(), v.at("definition")});
   }
-  for (const auto& a : dash.at("annotations").at("list")) out.push_back({"annotation", a.at("expr")});
+  for (const auto& a : dash.at("annotations").at("list"))
+    out.push_back({"annotation", a.at("expr")});
   return out;
 }
 
 std::vector<Query> rule_queries() {
-  const YAML::Node rules = YAML::LoadFile((kDeployDir / "base/prometheus/userscale-rules.yml").string());
+  const YAML::Node rules =
+      YAML::LoadFile((kDeployDir / "base/prometheus/userscale-rules.yml").string());
   std::vector<Query> out;
   for (const auto& g : rules["groups"]) {
     for (const auto& r : g["rules"]) {
-      const std::string name = r["record"] ? r["record"].as<std::string>() : r["alert"].as<std::string>();
+      const std::string name =
+          r["record"] ? r["record"].as<std::string>() : r["alert"].as<std::string>();
       out.push_back({"rule " + name, r["expr"].as<std::string>()});
     }
   }
@@ -145,8 +151,8 @@ TEST(DeployMetrics, DashboardAndRulesQueryOnlyNamesTheBinariesExport) {
 }
 
 TEST(DeployMetrics, RulesPassPromtoolAndTheAdapterReadsARecordedSeries) {
-  const RunResult r = run_program(
-      {"/usr/bin/promtool", "check", "rules", (kDeployDir / "base/prometheus/userscale-rules.yml").string()});
+  const RunResult r = run_program({"/usr/bin/promtool", "check", "rules",
+                                   (kDeployDir / "base/prometheus/userscale-rules.yml").string()});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("SUCCESS"), std::string::npos) << r.out;
 

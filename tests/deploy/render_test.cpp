@@ -38,7 +38,8 @@ TEST(DeployRender, EveryKustomizationRendersIntoWellFormedObjects) {
     // Two objects with one kind, namespace and name would overwrite each other on apply.
     std::set<std::string> seen;
     for (const auto& d : docs) {
-      const std::string ns = d["metadata"]["namespace"] ? d["metadata"]["namespace"].as<std::string>() : "";
+      const std::string ns =
+          d["metadata"]["namespace"] ? d["metadata"]["namespace"].as<std::string>() : "";
       EXPECT_TRUE(seen.insert(kind_of(d) + "/" + ns + "/" + name_of(d)).second)
           << "duplicate " << kind_of(d) << " " << ns << "/" << name_of(d);
     }
@@ -186,7 +187,8 @@ void expect_hardened(const YAML::Node& pod_spec, const YAML::Node& container) {
 int probe_port(const YAML::Node& container, const YAML::Node& probe) {
   const YAML::Node port = probe["httpGet"]["port"];
   const std::string& text = port.Scalar();
-  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (!text.empty() &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return port.as<int>();
   }
   for (const auto& p : container["ports"]) {
@@ -215,7 +217,9 @@ TEST(DeployWorkloads, ImagesArgsProbesAndSecurityMatchTheBinary) {
     EXPECT_EQ(scaler_args[0], "scaler");
     EXPECT_EQ(arg_value(scaler_args, "--world"), "kubernetes");
     for (const auto& a : scaler_args) {
-      if (a.rfind("--", 0) == 0) EXPECT_TRUE(scaler_flags.count(a)) << "scaler does not take " << a;
+      if (a.rfind("--", 0) == 0) {
+        EXPECT_TRUE(scaler_flags.count(a)) << "scaler does not take " << a;
+      }
     }
     const std::string listen = arg_value(scaler_args, "--listen");
     ASSERT_FALSE(listen.empty());
@@ -232,7 +236,9 @@ TEST(DeployWorkloads, ImagesArgsProbesAndSecurityMatchTheBinary) {
     ASSERT_FALSE(serve_args.empty());
     EXPECT_EQ(serve_args[0], "serve");
     for (const auto& a : serve_args) {
-      if (a.rfind("--", 0) == 0) EXPECT_TRUE(serve_flags.count(a)) << "serve does not take " << a;
+      if (a.rfind("--", 0) == 0) {
+        EXPECT_TRUE(serve_flags.count(a)) << "serve does not take " << a;
+      }
     }
     EXPECT_EQ(arg_value(serve_args, "--bind"), "0.0.0.0");
     const int serve_port = std::stoi(arg_value(serve_args, "--port"));
@@ -251,7 +257,8 @@ TEST(DeployWorkloads, ImagesArgsProbesAndSecurityMatchTheBinary) {
     const std::string serve_image = vc["image"].as<std::string>();
     EXPECT_EQ(scaler_image.substr(0, scaler_image.rfind(':')), "ghcr.io/userscale/userscale");
     EXPECT_EQ(serve_image.substr(0, serve_image.rfind(':')), "ghcr.io/userscale/userscale-serve");
-    EXPECT_EQ(scaler_image.substr(scaler_image.rfind(':')), serve_image.substr(serve_image.rfind(':')));
+    EXPECT_EQ(scaler_image.substr(scaler_image.rfind(':')),
+              serve_image.substr(serve_image.rfind(':')));
     EXPECT_NE(scaler_image.substr(scaler_image.rfind(':')), ":latest");
 
     // The GPUAutoscaler scales this Deployment.
@@ -290,20 +297,21 @@ TEST(DeployOverlays, MultiGpuRunsWholeGpusAndSpreadsTheScaler) {
   const auto serve = find_object(docs, "Deployment", "gpu-service");
   ASSERT_TRUE(serve);
   bool requires_unshared = false;
-  for (const auto& term : (*serve)["spec"]["template"]["spec"]["affinity"]["nodeAffinity"]
-                              ["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]) {
+  for (const auto& term :
+       (*serve)["spec"]["template"]["spec"]["affinity"]["nodeAffinity"]
+               ["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]) {
     for (const auto& e : term["matchExpressions"]) {
-      requires_unshared = requires_unshared ||
-                          (e["key"].as<std::string>() == "nvidia.com/gpu.sharing-strategy" &&
-                           strings(e["values"]) == std::vector<std::string>{"none"});
+      requires_unshared =
+          requires_unshared || (e["key"].as<std::string>() == "nvidia.com/gpu.sharing-strategy" &&
+                                strings(e["values"]) == std::vector<std::string>{"none"});
     }
   }
   EXPECT_TRUE(requires_unshared);
   const auto scaler = find_object(docs, "Deployment", "userscale-scaler");
   ASSERT_TRUE(scaler);
   EXPECT_EQ((*scaler)["spec"]["template"]["spec"]["affinity"]["podAntiAffinity"]
-                ["requiredDuringSchedulingIgnoredDuringExecution"][0]["topologyKey"]
-                    .as<std::string>(),
+                     ["requiredDuringSchedulingIgnoredDuringExecution"][0]["topologyKey"]
+                         .as<std::string>(),
             "kubernetes.io/hostname");
   const auto pdb = find_object(docs, "PodDisruptionBudget", "userscale-scaler");
   ASSERT_TRUE(pdb);

@@ -63,8 +63,9 @@ TEST(KedaScaler, KedaSeesTheScalersDecisionsOverGrpc) {
   bool active = false;
   ASSERT_TRUE(c.is_active(ref, active).ok());
   EXPECT_TRUE(active);
-  EXPECT_NE(s.get_text("/metrics").find("userscale_desired_replicas{target=\"default/gpu-service\"} 1"),
-            std::string::npos);
+  EXPECT_NE(
+      s.get_text("/metrics").find("userscale_desired_replicas{target=\"default/gpu-service\"} 1"),
+      std::string::npos);
 
   // A target this scaler does not scale: UNAVAILABLE (KEDA holds), never a 0.
   externalscaler::GetMetricsResponse none;

@@ -48,7 +48,8 @@ TEST(KedaServer, MetricSpecIsDesiredReplicasWithTargetSizeOne) {
   auto server = start(d);
   KedaClient c(server->port());
   externalscaler::GetMetricSpecResponse spec;
-  ASSERT_TRUE(c.metric_spec(KedaClient::ref("gpu-workloads", {{"target", "gpu-service"}}), spec).ok());
+  ASSERT_TRUE(
+      c.metric_spec(KedaClient::ref("gpu-workloads", {{"target", "gpu-service"}}), spec).ok());
   ASSERT_EQ(spec.metricspecs_size(), 1);
   EXPECT_EQ(spec.metricspecs(0).metricname(), "desired-replicas");
   EXPECT_EQ(spec.metricspecs(0).targetsize(), 1);
@@ -116,7 +117,8 @@ TEST(KedaServer, StreamIsActivePushesEachChangeAndEndsOnStop) {
   KedaClient c(server->port());
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  auto reader = c.stub().StreamIsActive(&ctx, KedaClient::ref("ns", {{"target", "ns/gpu-service"}}));
+  auto reader =
+      c.stub().StreamIsActive(&ctx, KedaClient::ref("ns", {{"target", "ns/gpu-service"}}));
   // Nothing is sent before the first decision; then every change of activity, once.
   d.set("ns/gpu-service", 2);
   externalscaler::IsActiveResponse r;
