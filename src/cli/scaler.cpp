@@ -1,9 +1,11 @@
 // `userscale scaler --world local --config GPUAUTOSCALER.yaml [--listen 127.0.0.1:PORT]
 // [--run-dir DIR] [--source prometheus|scrape] [--haproxy-port P] [--serve-arg ARG]...
-// [--scrape-interval S] [--window S] [--duration S]`: the controller on the live local world
+// [--scrape-interval S] [--window S] [--duration S] [--keda-port P [--keda-bind HOST]]`: the
+// controller on the live local world
 // (src/controller/local_world.h). Prints where HAProxy, Prometheus and the status endpoint
 // listen, then the decisions as they happen. SIGINT/SIGTERM drain and stop everything it
-// started; a scaler killed without that leaves them running for the next one to adopt.
+// started; a scaler killed without that leaves them running for the next one to adopt. With
+// --keda-port it also answers as a KEDA external scaler (src/keda) with its decisions.
 #include <signal.h>
 
 #include <atomic>
@@ -19,6 +21,8 @@
 #include "controller/local_world.h"
 #include "controller/status_server.h"
 #include "core/policies/registry.h"
+#include "keda/keda_server.h"
+#include "keda/keda_target.h"
 
 namespace userscale::cli {
 namespace {
@@ -44,6 +48,8 @@ struct ScalerOptions {
   double drain_timeout = 10.0;
   int source_attempts = 3;
   double source_timeout = 2.0;
+  int keda_port = -1;  // -1: no KEDA external scaler; 0: a free port
+  std::string keda_bind = "127.0.0.1";
 };
 
 std::string seconds_text(double s) {
@@ -162,6 +168,24 @@ int run_scaler(const ScalerOptions& o) {
   say("status on http://127.0.0.1:" + std::to_string((*status)->port()) +
       " (/metrics /healthz /api/v1/snapshot /api/v1/decisions)");
 
+  std::unique_ptr<keda::KedaServer> keda_server;
+  if (o.keda_port >= 0) {
+    keda::KedaServerOptions ko;
+    ko.bind = o.keda_bind;
+    ko.port = o.keda_port;
+    auto started = keda::KedaServer::start(
+        ko, [&ctl](const std::string& name) { return ctl.metrics().desired_replicas(name); });
+    if (!started.ok()) {
+      std::cerr << "userscale scaler: " << started.error().to_string() << "\n";
+      (*status)->stop();
+      (*world)->stop();
+      return 1;
+    }
+    keda_server = std::move(started).value();
+    say("KEDA external scaler on " + o.keda_bind + ":" + std::to_string(keda_server->port()) +
+        " (metric " + keda::kDesiredReplicasMetric + " for scalerMetadata.target " + target + ")");
+  }
+
   std::thread deadline;
   if (o.duration > 0) {
     deadline = std::thread([&] {
@@ -172,6 +196,7 @@ int run_scaler(const ScalerOptions& o) {
   }
   ctl.run(g_stop);
   if (deadline.joinable()) deadline.join();
+  if (keda_server) keda_server->stop();
   (*status)->stop();
   (*world)->stop();
   return 0;
@@ -207,6 +232,10 @@ void add_scaler_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--source-timeout", o->source_timeout, "Seconds per source call")
       ->capture_default_str();
   cmd->add_option("--duration", o->duration, "Stop after this many seconds (0: until a signal)");
+  cmd->add_option("--keda-port", o->keda_port,
+                  "Serve KEDA's external scaler gRPC API on this port (0: a free one)");
+  cmd->add_option("--keda-bind", o->keda_bind, "Address of the KEDA gRPC API")
+      ->capture_default_str();
   cmd->callback([o, &exit_code] { exit_code = run_scaler(*o); });
 }
 

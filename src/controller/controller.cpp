@@ -158,7 +158,10 @@ void Controller::hold(Target& t, Time now, const ActuatorState& st, const std::s
   d.metrics_evaluated = false;
   d.reason = reason;
   record(t, d, kind, true);
-  metrics_.set_replicas(t.setup.name, st.desired, st.current, st.ready);
+  // An unreadable target has no count to report: a 0 here would read as "scale to zero" to
+  // whatever follows userscale_desired_replicas.
+  if (kind != "actuator_error")
+    metrics_.set_replicas(t.setup.name, st.desired, st.current, st.ready);
   update_snapshot(t, now, st, nullptr);
 }
 

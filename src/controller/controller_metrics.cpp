@@ -26,7 +26,7 @@ void ControllerMetrics::register_target(const std::string& target, const std::st
 void ControllerMetrics::set_replicas(const std::string& target, int desired, int current,
                                      int ready) {
   std::lock_guard lock(mu_);
-  replicas_[target] = Replicas{desired, current, ready};
+  replicas_[target] = Replicas{desired, current, ready, true};
 }
 
 void ControllerMetrics::count_decision(const std::string& target, const std::string& reason) {
@@ -58,13 +58,21 @@ std::uint64_t ControllerMetrics::source_errors(const std::string& target) const 
   return n;
 }
 
+std::optional<int> ControllerMetrics::desired_replicas(const std::string& target) const {
+  std::lock_guard lock(mu_);
+  const auto it = replicas_.find(target);
+  if (it == replicas_.end() || !it->second.decided) return std::nullopt;
+  return it->second.desired;
+}
+
 std::string ControllerMetrics::render() const {
   using metrics::MetricType;
   metrics::PrometheusWriter w;
   std::lock_guard lock(mu_);
   w.family("userscale_desired_replicas", "Replicas the controller asked for.", MetricType::Gauge);
-  for (const auto& [t, r] : replicas_)
-    w.sample("userscale_desired_replicas", {{"target", t}}, r.desired);
+  for (const auto& [t, r] : replicas_) {
+    if (r.decided) w.sample("userscale_desired_replicas", {{"target", t}}, r.desired);
+  }
   w.family("userscale_current_replicas", "Replicas running and not terminating.",
            MetricType::Gauge);
   for (const auto& [t, r] : replicas_)

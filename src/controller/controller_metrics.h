@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,10 +26,15 @@ class ControllerMetrics {
 
   std::string render() const;
   std::uint64_t source_errors(const std::string& target) const;
+  // The replicas last decided for the target; nullopt before its first decision with a known
+  // count. Followers of this number (KEDA, an HPA on userscale_desired_replicas) must hold,
+  // not scale to 0, while it is unknown, so the gauge has no sample until then.
+  std::optional<int> desired_replicas(const std::string& target) const;
 
  private:
   struct Replicas {
     int desired = 0, current = 0, ready = 0;
+    bool decided = false;
   };
   mutable std::mutex mu_;
   std::map<std::string, Replicas> replicas_;
