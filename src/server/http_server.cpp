@@ -106,6 +106,8 @@ struct ServerState {
     g.queued = admission.waiting();
     g.max_inflight = admission.max_inflight();
     g.queue_capacity = admission.queue_capacity();
+    g.connections_open = static_cast<int>(connections.size());
+    g.max_connections = options.max_connections;
     g.ready = ready.load();
     g.draining = draining.load();
     g.device = std::string(device_name(workloads.device()));
@@ -257,7 +259,9 @@ Reply handle(ServerState& st, const http::request<http::string_body>& req,
   return r;
 }
 
-void serve_connection(ServerState& st, tcp::socket socket) {
+// `before_leaving` runs after the socket is closed, before the connection leaves the table.
+void serve_connection(ServerState& st, tcp::socket socket,
+                      const std::function<void()>& before_leaving) {
   const int fd = socket.native_handle();
   metrics::prepare_socket(fd);
   const std::uint64_t id = st.connections.add(fd);
@@ -306,30 +310,54 @@ void serve_connection(ServerState& st, tcp::socket socket) {
     if (!wrote) ok = write_reply(stream, r, keep_alive, st.options.retry_after_s);
     if (!ok || !keep_alive || r.close) break;
   }
-  st.connections.remove(id);
   boost::system::error_code ignored;
   socket.shutdown(tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
+  before_leaving();
+  st.connections.remove(id);
 }
 
+// Accepts connections on the Asio loop and gives each its own thread, at most
+// --max-connections at once: at the limit it stops accepting until a connection closes.
 class Acceptor {
  public:
-  Acceptor(ServerState& st, tcp::acceptor& acc) : st_(st), acc_(acc) {}
+  Acceptor(ServerState& st, tcp::acceptor& acc, net::io_context& io)
+      : st_(st), acc_(acc), io_(io) {}
   void start() {
     acc_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acc_.is_open()) return;
       if (!ec) {
-        std::thread([st = &st_, s = std::move(socket)]() mutable {
-          serve_connection(*st, std::move(s));
+        open_.fetch_add(1);
+        std::thread([this, s = std::move(socket)]() mutable {
+          // Before the connection leaves the table: once the table is empty, the server may
+          // destroy this acceptor and the loop.
+          serve_connection(st_, std::move(s), [this] {
+            open_.fetch_sub(1);
+            net::post(io_, [this] { resume(); });
+          });
         }).detach();
+      }
+      if (open_.load() >= st_.options.max_connections) {
+        paused_ = true;
+        return;
       }
       start();
     });
   }
 
  private:
+  // On the loop's thread, like start(): a closed connection makes room for the next accept.
+  void resume() {
+    if (!paused_ || !acc_.is_open() || open_.load() >= st_.options.max_connections) return;
+    paused_ = false;
+    start();
+  }
+
   ServerState& st_;
   tcp::acceptor& acc_;
+  net::io_context& io_;
+  std::atomic<int> open_{0};
+  bool paused_ = false;
 };
 
 double unix_now() {
@@ -341,8 +369,8 @@ double unix_now() {
 int run_server(const ServeOptions& o, std::ostream& out, std::ostream& log_stream) {
   Log log(log_stream);
   std::signal(SIGPIPE, SIG_IGN);
-  if (o.max_inflight < 1 || o.queue < 0) {
-    log.line("--max-inflight must be at least 1 and --queue at least 0");
+  if (o.max_inflight < 1 || o.queue < 0 || o.max_connections < 1) {
+    log.line("--max-inflight and --max-connections must be at least 1 and --queue at least 0");
     return 2;
   }
   auto device = choose_device(o.device);
@@ -409,7 +437,7 @@ int run_server(const ServeOptions& o, std::ostream& out, std::ostream& log_strea
     }
   });
 
-  Acceptor accept_loop(st, acceptor);
+  Acceptor accept_loop(st, acceptor, io);
   accept_loop.start();
   out << "userscale serve: listening on http://" << bound.address().to_string() << ":"
       << bound.port() << std::endl;

@@ -1,5 +1,6 @@
 // `userscale serve`: the HTTP/1.1 workload server. One thread per keep-alive connection
-// (Boost.Beast on a polled socket), an Asio loop for accepting and signals, admission control
+// (Boost.Beast on a polled socket) up to --max-connections, an Asio loop for accepting and
+// signals, admission control
 // in front of the workloads, and a drain on SIGTERM: readiness turns false, new work is
 // refused, in-flight requests finish, then the server exits 0.
 #pragma once
@@ -16,6 +17,9 @@ struct ServeOptions {
   int port = 8000;  // 0 picks a free port; the log line says which
   int max_inflight = 8;
   int queue = 64;
+  // Open connections at most; at the limit the server stops accepting (new connections wait
+  // in the kernel's listen backlog) until one closes, so that threads stay bounded.
+  int max_connections = 1024;
   std::string device = "auto";
   std::size_t max_body_bytes = 4u << 20;
   int warmup_ms = 0;       // the least time before /readyz answers 200
