@@ -20,6 +20,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-connections", opts->max_connections,
                   "Open connections at most; beyond, new ones wait to be accepted")
       ->capture_default_str();
+  cmd->add_option("--io-threads", opts->io_threads, "I/O threads; 0: one per usable core")
+      ->capture_default_str();
   cmd->add_option("--device", opts->device, "auto, cpu or cuda")->capture_default_str();
   cmd->add_option("--warmup-ms", opts->warmup_ms, "Least time before /readyz turns 200")
       ->capture_default_str();
