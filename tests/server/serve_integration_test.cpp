@@ -212,7 +212,8 @@ TEST(Serve, MetricsParseAndCountRequests) {
   } else {
     EXPECT_TRUE(m.find("userscale_gpu_utilization_ratio").empty());
   }
-  EXPECT_EQ(m.value("userscale_connections_open"), 1.0);
+  // At least the scrape's own; earlier connections may still be closing.
+  EXPECT_GE(*m.value("userscale_connections_open"), 1.0);
   EXPECT_EQ(m.value("userscale_max_connections"), 1024.0);
   // promtool (Debian `prometheus`, installed by scripts/setup) is the reference linter.
   bool linted = false;
