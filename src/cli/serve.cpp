@@ -1,6 +1,6 @@
 // `userscale serve [--port 8000] [--bind 127.0.0.1] [--max-inflight N] [--queue N]
-// [--device auto|cpu|cuda] [--warmup-ms MS] [--model FILE] [--max-body-bytes N]`: the GPU
-// workload server (src/server/http_server.h).
+// [--max-connections N] [--device auto|cpu|cuda] [--warmup-ms MS] [--model FILE] [--max-body-bytes
+// N]`: the GPU workload server (src/server/http_server.h).
 #include <iostream>
 
 #include "cli/commands.h"
@@ -16,6 +16,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-inflight", opts->max_inflight, "Requests executed at once")
       ->capture_default_str();
   cmd->add_option("--queue", opts->queue, "Requests that may wait; beyond: 503")
+      ->capture_default_str();
+  cmd->add_option("--max-connections", opts->max_connections,
+                  "Open connections at most; beyond, new ones wait to be accepted")
+      ->capture_default_str();
+  cmd->add_option("--io-threads", opts->io_threads, "I/O threads; 0: one per usable core")
       ->capture_default_str();
   cmd->add_option("--device", opts->device, "auto, cpu or cuda")->capture_default_str();
   cmd->add_option("--warmup-ms", opts->warmup_ms, "Least time before /readyz turns 200")

@@ -5,29 +5,32 @@ namespace userscale::server {
 Admission::Admission(int max_inflight, int queue_capacity)
     : max_inflight_(max_inflight), queue_capacity_(queue_capacity) {}
 
-bool Admission::enter() {
-  std::unique_lock lock(mu_);
-  if (waiting_ == 0 && running_ < max_inflight_) {
+Admission::Outcome Admission::enter(std::function<void()> start) {
+  {
+    std::lock_guard lock(mu_);
+    if (!queue_.empty() || running_ >= max_inflight_) {
+      if (static_cast<int>(queue_.size()) >= queue_capacity_) return Outcome::Rejected;
+      queue_.push_back(std::move(start));
+      return Outcome::Queued;
+    }
     ++running_;
-    return true;
   }
-  if (waiting_ >= queue_capacity_) return false;
-  const std::uint64_t ticket = next_ticket_++;
-  ++waiting_;
-  cv_.wait(lock, [&] { return ticket == serving_ && running_ < max_inflight_; });
-  --waiting_;
-  ++serving_;
-  ++running_;
-  cv_.notify_all();  // the next ticket may be admissible too
-  return true;
+  start();
+  return Outcome::Admitted;
 }
 
 void Admission::leave() {
+  std::function<void()> next;
   {
     std::lock_guard lock(mu_);
-    --running_;
+    if (queue_.empty()) {
+      --running_;
+      return;
+    }
+    next = std::move(queue_.front());  // the slot passes to it: running_ stays
+    queue_.pop_front();
   }
-  cv_.notify_all();
+  next();
 }
 
 int Admission::running() const {
@@ -37,7 +40,7 @@ int Admission::running() const {
 
 int Admission::waiting() const {
   std::lock_guard lock(mu_);
-  return waiting_;
+  return static_cast<int>(queue_.size());
 }
 
 }  // namespace userscale::server

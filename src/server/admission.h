@@ -1,19 +1,26 @@
 // Admission control: at most `max_inflight` requests run at once; up to `queue` more wait in
 // arrival order; beyond that a request is rejected (the server answers 503 with Retry-After).
+// Non-blocking: a request hands over how to start it, and a freed slot starts the next one, so
+// that no thread waits for a slot.
 #pragma once
 
-#include <condition_variable>
-#include <cstdint>
+#include <deque>
+#include <functional>
 #include <mutex>
 
 namespace userscale::server {
 
 class Admission {
  public:
+  enum class Outcome { Admitted, Queued, Rejected };
+
   Admission(int max_inflight, int queue_capacity);
 
-  // Blocks while queued. Returns false, without waiting, when the queue is full.
-  bool enter();
+  // Admitted: `start` ran on this thread before returning. Queued: it runs when a slot frees,
+  // on the thread that frees it. Rejected (the queue is full): it never runs. `start` should
+  // only hand the work on (post it), as it may run inside leave().
+  Outcome enter(std::function<void()> start);
+  // Frees a slot, or hands it straight to the oldest queued request and starts that.
   void leave();
 
   int running() const;
@@ -25,23 +32,8 @@ class Admission {
   const int max_inflight_;
   const int queue_capacity_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
   int running_ = 0;
-  int waiting_ = 0;
-  std::uint64_t next_ticket_ = 0;  // the ticket the next queued request takes
-  std::uint64_t serving_ = 0;      // the queued ticket admitted next (FIFO)
-};
-
-// Holds a slot for a scope.
-class AdmissionSlot {
- public:
-  explicit AdmissionSlot(Admission& a) : a_(&a) {}
-  AdmissionSlot(const AdmissionSlot&) = delete;
-  AdmissionSlot& operator=(const AdmissionSlot&) = delete;
-  ~AdmissionSlot() { a_->leave(); }
-
- private:
-  Admission* a_;
+  std::deque<std::function<void()>> queue_;
 };
 
 }  // namespace userscale::server

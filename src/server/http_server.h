@@ -1,7 +1,8 @@
-// `userscale serve`: the HTTP/1.1 workload server. One thread per keep-alive connection
-// (Boost.Beast on a polled socket), an Asio loop for accepting and signals, admission control
-// in front of the workloads, and a drain on SIGTERM: readiness turns false, new work is
-// refused, in-flight requests finish, then the server exits 0.
+// `userscale serve`: the HTTP/1.1 workload server. Asynchronous I/O (Boost.Beast on an Asio
+// loop run by one thread per core) for up to --max-connections keep-alive connections;
+// admission control in front of a pool of --max-inflight worker threads that run the
+// workloads; and a drain on SIGTERM: readiness turns false, new work is refused, in-flight
+// requests finish, then the server exits 0.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +17,10 @@ struct ServeOptions {
   int port = 8000;  // 0 picks a free port; the log line says which
   int max_inflight = 8;
   int queue = 64;
+  // Open connections at most; at the limit the server stops accepting (new connections wait
+  // in the kernel's listen backlog) until one closes, so that threads stay bounded.
+  int max_connections = 1024;
+  int io_threads = 0;  // threads running the I/O loop; 0: one per usable core
   std::string device = "auto";
   std::size_t max_body_bytes = 4u << 20;
   int warmup_ms = 0;       // the least time before /readyz answers 200

@@ -43,6 +43,12 @@ std::string ServerMetrics::render(const Gauges& g) const {
   w.sample("userscale_max_inflight", {}, g.max_inflight);
   w.family("userscale_queue_capacity", "Configured limit of waiting requests.", MetricType::Gauge);
   w.sample("userscale_queue_capacity", {}, g.queue_capacity);
+  w.family("userscale_connections_open", "Client connections open now.", MetricType::Gauge);
+  w.sample("userscale_connections_open", {}, g.connections_open);
+  w.family("userscale_max_connections",
+           "Configured limit of open connections; at it, new ones wait to be accepted.",
+           MetricType::Gauge);
+  w.sample("userscale_max_connections", {}, g.max_connections);
   w.family("userscale_ready", "1 when the server is ready for traffic.", MetricType::Gauge);
   w.sample("userscale_ready", {}, g.ready ? 1 : 0);
   w.family("userscale_draining", "1 after SIGTERM, while in-flight requests finish.",

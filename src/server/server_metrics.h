@@ -28,6 +28,8 @@ class ServerMetrics {
     int queued = 0;
     int max_inflight = 0;
     int queue_capacity = 0;
+    int connections_open = 0;
+    int max_connections = 0;
     bool ready = false;
     bool draining = false;
     std::string device;  // "cpu" or "cuda"

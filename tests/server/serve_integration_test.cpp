@@ -6,13 +6,18 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "metrics/http_client.h"
 #include "metrics/prometheus_parser.h"
+#include "server/kernels/cuda_kernels.h"
 #include "server/serve_process.h"
+#include "support/child_process.h"
+#include "support/scratch_dir.h"
 
 namespace userscale::server {
 namespace {
@@ -207,9 +212,14 @@ TEST(Serve, MetricsParseAndCountRequests) {
   } else {
     EXPECT_TRUE(m.find("userscale_gpu_utilization_ratio").empty());
   }
+  // At least the scrape's own; earlier connections may still be closing.
+  EXPECT_GE(*m.value("userscale_connections_open"), 1.0);
+  EXPECT_EQ(m.value("userscale_max_connections"), 1024.0);
   // promtool (Debian `prometheus`, installed by scripts/setup) is the reference linter.
+  bool linted = false;
   for (const char* promtool : {"/usr/bin/promtool", "/usr/local/bin/promtool"}) {
     if (!std::filesystem::exists(promtool)) continue;
+    linted = true;
     const auto path = std::filesystem::temp_directory_path() /
                       ("userscale_metrics_" + std::to_string(::getpid()) + ".txt");
     {
@@ -229,6 +239,7 @@ TEST(Serve, MetricsParseAndCountRequests) {
     std::filesystem::remove(path);
     break;
   }
+  EXPECT_TRUE(linted) << "promtool not found: bash scripts/setup installs Debian's prometheus";
 }
 
 TEST(Serve, KeepAliveServesManyRequestsOnOneConnection) {
@@ -238,6 +249,49 @@ TEST(Serve, KeepAliveServesManyRequestsOnOneConnection) {
   EXPECT_TRUE(c.connected());
   const auto m = scrape(s);
   EXPECT_EQ(m.value("userscale_requests_total", {{"endpoint", "healthz"}, {"code", "200"}}), 50.0);
+}
+
+TEST(Serve, DeviceCudaWithoutAGpuIsAStartupErrorAndAutoSaysCpu) {
+  std::string why;
+  if (kernels::cuda_device_count(why) > 0) {
+    // With a GPU, auto picks it and says so in /metrics.
+    ServeProcess s({"--device", "auto"});
+    EXPECT_EQ(scrape(s).value("userscale_device_info", {{"device", "cuda"}}), 1.0);
+    return;
+  }
+  userscale::testing::ScratchDir dir("userscale-serve-device");
+  const int code =
+      userscale::testing::run_to_end({USERSCALE_BINARY, "serve", "--port", "0", "--device", "cuda"},
+                                     dir.file("out"), dir.file("err"), std::chrono::seconds(30));
+  EXPECT_EQ(code, 2);
+  std::ifstream err(dir.file("err"));
+  const std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("--device: cuda requested but"), std::string::npos) << text;
+  // auto falls back to the CPU twins and says which device in the log and in /metrics.
+  ServeProcess s({"--device", "auto"});
+  const auto m = scrape(s);
+  EXPECT_EQ(m.value("userscale_device_info", {{"device", "cpu"}}), 1.0);
+  EXPECT_TRUE(m.find("userscale_device_info", {{"device", "cuda"}}).empty());
+}
+
+TEST(Serve, AtMaxConnectionsNewConnectionsWaitUntilOneCloses) {
+  ServeProcess s({"--max-connections", "2"});
+  HttpClient first("127.0.0.1", s.port_string());
+  HttpClient second("127.0.0.1", s.port_string());
+  ASSERT_EQ(must(first.get("/healthz")).status, 200);
+  ASSERT_EQ(must(second.get("/healthz")).status, 200);
+  // A third connection gets through the kernel's backlog but is not served while two are open.
+  HttpClient third("127.0.0.1", s.port_string(), std::chrono::milliseconds(500));
+  EXPECT_FALSE(third.get("/healthz").ok());
+  const auto m = metrics::parse_prometheus_text(must(second.get("/metrics")).body);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->value("userscale_max_connections"), 2.0);
+  EXPECT_EQ(m->value("userscale_connections_open"), 2.0);
+  // Once one closes, the next waiting connection is served.
+  first.close();
+  HttpClient fourth("127.0.0.1", s.port_string());
+  EXPECT_EQ(must(fourth.get("/healthz")).status, 200);
+  EXPECT_EQ(must(second.get("/healthz")).status, 200);
 }
 
 }  // namespace

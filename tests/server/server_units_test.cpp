@@ -42,43 +42,47 @@ TEST(Endpoint, PathsMapToNamesAndWorkloadsAreKnown) {
 
 TEST(Admission, AdmitsUpToTheLimitQueuesThenRejects) {
   Admission a(1, 1);
-  ASSERT_TRUE(a.enter());
+  int started = 0;
+  EXPECT_EQ(a.enter([&] { ++started; }), Admission::Outcome::Admitted);
+  EXPECT_EQ(started, 1);  // admitted: started before enter returned
   EXPECT_EQ(a.running(), 1);
-  std::atomic<bool> second_in{false};
-  std::thread waiter([&] {
-    second_in = a.enter();
-    a.leave();
-  });
-  while (a.waiting() != 1) std::this_thread::yield();
-  EXPECT_FALSE(second_in.load());
-  EXPECT_FALSE(a.enter());  // one running, one queued: full
+  EXPECT_EQ(a.enter([&] { ++started; }), Admission::Outcome::Queued);
+  EXPECT_EQ(started, 1);
+  EXPECT_EQ(a.waiting(), 1);
+  bool rejected_ran = false;
+  EXPECT_EQ(a.enter([&] { rejected_ran = true; }), Admission::Outcome::Rejected);
+  a.leave();  // the slot passes to the queued request, which starts now
+  EXPECT_EQ(started, 2);
+  EXPECT_EQ(a.running(), 1);
+  EXPECT_EQ(a.waiting(), 0);
   a.leave();
-  waiter.join();
-  EXPECT_TRUE(second_in.load());
+  EXPECT_EQ(a.running(), 0);
+  EXPECT_FALSE(rejected_ran);
+}
+
+TEST(Admission, QueuedRequestsStartInArrivalOrder) {
+  Admission a(2, 8);
+  std::vector<int> order;
+  for (int i = 0; i < 6; ++i) a.enter([&order, i] { order.push_back(i); });
+  EXPECT_EQ(order, (std::vector<int>{0, 1}));
+  EXPECT_EQ(a.waiting(), 4);
+  for (int i = 0; i < 6; ++i) a.leave();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4, 5}));
   EXPECT_EQ(a.running(), 0);
   EXPECT_EQ(a.waiting(), 0);
 }
 
-TEST(Admission, QueuedRequestsEnterInArrivalOrder) {
-  Admission a(1, 8);
-  ASSERT_TRUE(a.enter());
+TEST(Admission, ANewRequestDoesNotOvertakeTheQueue) {
+  Admission a(1, 4);
   std::vector<int> order;
-  std::mutex mu;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 4; ++i) {
-    threads.emplace_back([&, i] {
-      a.enter();
-      {
-        std::lock_guard lock(mu);
-        order.push_back(i);
-      }
-      a.leave();
-    });
-    while (a.waiting() != i + 1) std::this_thread::yield();
-  }
+  a.enter([&] { order.push_back(0); });
+  a.enter([&] { order.push_back(1); });
+  // leave() hands the slot to the queued request: a newcomer finds no free slot.
   a.leave();
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(a.enter([&] { order.push_back(2); }), Admission::Outcome::Queued);
+  a.leave();
+  a.leave();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
 }
 
 TEST(ImageDecode, ReadsPgmWithCommentsAndRawSquares) {
