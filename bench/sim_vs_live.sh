@@ -76,7 +76,7 @@ print("| ---: | ---: | ---: | ---: | ---: |")
 for i in range(max(len(ts), len(tl))):
     s = ts[i] if i < len(ts) else None
     l = tl[i] if i < len(tl) else None
-    t = float((s or l)["t"])
+    t = float((s or l)["t_s"])
     rep = lambda r: f"{r['desired']} / {r['ready']}" if r else "-"
     thr = lambda r: f"{float(r['throughput_rps']):.1f}" if r else "-"
     print(f"| {t:.0f} | {rep(s)} | {rep(l)} | {thr(s)} | {thr(l)} |")

@@ -132,10 +132,11 @@ std::chrono::milliseconds ProcessPool::restart_backoff() const {
 
 void ProcessPool::note_failed_start(steady::time_point now, std::vector<std::string>& events) {
   ++failed_starts_;
-  const auto wait = backoff_after(failed_starts_, o_.restart_backoff_initial, o_.restart_backoff_max);
+  const auto wait =
+      backoff_after(failed_starts_, o_.restart_backoff_initial, o_.restart_backoff_max);
   next_start_ = now + wait;
-  events.push_back("start failed " + std::to_string(failed_starts_) + " time(s) in a row; next in " +
-                   std::to_string(wait.count()) + " ms");
+  events.push_back("start failed " + std::to_string(failed_starts_) +
+                   " time(s) in a row; next in " + std::to_string(wait.count()) + " ms");
 }
 
 std::optional<int> ProcessPool::port_from_log(const Replica& r) const {

@@ -144,8 +144,8 @@ int run_calibrate(const CalibrateOptions& o) {
   }
 
   std::vector<config::EndpointMeasurement> measured;
-  std::printf("%-9s %-6s %12s %12s %12s  %s\n", "endpoint", "device", "service ms",
-              "cpu ms", "gpu ms", "throughput req/s by workers");
+  std::printf("%-9s %-6s %12s %12s %12s  %s\n", "endpoint", "device", "service ms", "cpu ms",
+              "gpu ms", "throughput req/s by workers");
   for (const auto& spec : specs) {
     auto m = time_requests(*port, spec, o.samples);
     if (!m.ok()) {
@@ -177,8 +177,8 @@ int run_calibrate(const CalibrateOptions& o) {
   }
   const unsigned cores = std::thread::hardware_concurrency();
   std::ofstream file(o.out);
-  file << config::profile_yaml(measured, std::to_string(cores) + " cores, serve --device " +
-                                             o.device);
+  file << config::profile_yaml(measured,
+                               std::to_string(cores) + " cores, serve --device " + o.device);
   if (!file.flush()) {
     std::cerr << "userscale calibrate: cannot write " << o.out << "\n";
     return 1;

@@ -224,8 +224,8 @@ int run_experiment(const ExperimentOptions& o) {
   std::cerr << "userscale experiment " << suite.name << ": " << plan->runs.size() << " runs ("
             << suite.scenarios.size() << " scenarios x "
             << (suite.policies.size() - plan->skipped.size()) << " policies x seeds) "
-            << (live ? "live on the local world" : "on " + std::to_string(jobs) + " thread" +
-                                                      (jobs == 1 ? "" : "s"))
+            << (live ? "live on the local world"
+                     : "on " + std::to_string(jobs) + " thread" + (jobs == 1 ? "" : "s"))
             << "\n";
   ex::Progress progress(std::cerr, ::isatty(STDERR_FILENO) != 0, plan->runs.size());
   const auto start = std::chrono::steady_clock::now();
@@ -255,9 +255,9 @@ int run_experiment(const ExperimentOptions& o) {
     ex::LiveOptions lopts;
     lopts.work_dir = std::filesystem::absolute(out) / "live";
     lopts.time_scale = o.time_scale;
-    lopts.source = !o.source.empty()                             ? o.source
+    lopts.source = !o.source.empty()                                ? o.source
                    : std::filesystem::exists("/usr/bin/prometheus") ? "prometheus"
-                                                                  : "scrape";
+                                                                    : "scrape";
     lopts.serve_args = split_words(o.serve_args);
     lopts.load_args = split_words(o.load_args);
     lopts.stop = &g_stop;

@@ -167,10 +167,11 @@ void parse_service(YamlReader& r, const YAML::Node& n, ServiceSpec& s) {
     return;
   }
   if (!r.mapping(n, path)) return;
-  r.known(n, path,
-          {"profile", "name", "workload", "cpuCost", "gpuCost", "gpuOccupancy", "gpuStreams", "memory", "cpu",
-           "concurrency", "queue", "timeout", "failureProbability", "loadBalancing", "startup",
-           "terminationGrace", "restartBackoff", "initialReplicas", "llm"});
+  r.known(
+      n, path,
+      {"profile", "name", "workload", "cpuCost", "gpuCost", "gpuOccupancy", "gpuStreams", "memory",
+       "cpu", "concurrency", "queue", "timeout", "failureProbability", "loadBalancing", "startup",
+       "terminationGrace", "restartBackoff", "initialReplicas", "llm"});
   std::string workload = "sort";
   if (r.string(n, path, "workload", workload)) {
     auto profile = workload_profile(workload);

@@ -92,7 +92,8 @@ CalibratedService calibrate_service(const EndpointMeasurement& m) {
   return c;
 }
 
-std::string profile_yaml(const std::vector<EndpointMeasurement>& measured, const std::string& note) {
+std::string profile_yaml(const std::vector<EndpointMeasurement>& measured,
+                         const std::string& note) {
   std::string out = "# A workload profile measured by `userscale calibrate`";
   out += note.empty() ? "" : " (" + note + ")";
   out +=
@@ -103,14 +104,14 @@ std::string profile_yaml(const std::vector<EndpointMeasurement>& measured, const
   out += "endpoints:\n";
   for (const auto& m : measured) {
     const CalibratedService c = calibrate_service(m);
-    out += "  " + m.endpoint + ":\n    device: " + m.device + "\n    samples: " +
-           std::to_string(m.service_seconds.size()) + "\n    meanServiceMs: " +
-           num(c.mean_service_seconds * 1000.0) + "\n    parallelism: " + num(c.parallelism) +
-           "\n    scaling:\n";
+    out += "  " + m.endpoint + ":\n    device: " + m.device +
+           "\n    samples: " + std::to_string(m.service_seconds.size()) +
+           "\n    meanServiceMs: " + num(c.mean_service_seconds * 1000.0) +
+           "\n    parallelism: " + num(c.parallelism) + "\n    scaling:\n";
     for (const auto& p : m.scaling) {
       out += "      - {workers: " + std::to_string(p.workers) +
-             ", throughputRps: " + num(p.throughput_rps) + ", latencyP50Ms: " +
-             num(p.latency_p50_ms) + "}\n";
+             ", throughputRps: " + num(p.throughput_rps) +
+             ", latencyP50Ms: " + num(p.latency_p50_ms) + "}\n";
     }
     out += "    service:\n" + service_yaml(c, "      ");
   }

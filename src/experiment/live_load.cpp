@@ -44,8 +44,9 @@ std::string endpoint_for_workload(const std::string& workload) {
 Result<LiveLoad> live_load(const config::Scenario& sc, const config::Trace* trace,
                            const std::string& trace_file) {
   LiveLoad out;
-  out.args = {"--endpoint-mix", endpoint_for_workload(sc.service.workload) + ":1", "--seed",
-              std::to_string(sc.seed), "--duration", number(sc.duration)};
+  out.args = {"--endpoint-mix", endpoint_for_workload(sc.service.workload) + ":1",
+              "--seed",         std::to_string(sc.seed),
+              "--duration",     number(sc.duration)};
   if (sc.service.timeout > 0.0) {
     out.args.insert(out.args.end(), {"--timeout-s", number(sc.service.timeout)});
   }

@@ -1,8 +1,9 @@
 #include "experiment/live_runner.h"
 
-#include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -48,7 +49,8 @@ std::uint64_t total_of(const json& by_key) {
 
 // One sample of the world while the load runs: the actuator's counts and the controller's
 // latest view of the service (the same signals the policy decided on).
-sim::TimelineRow sample(controller::LocalWorld& world, const controller::Controller& ctl, double t) {
+sim::TimelineRow sample(controller::LocalWorld& world, const controller::Controller& ctl,
+                        double t) {
   sim::TimelineRow row;
   row.t = t;
   row.nodes = 1;
@@ -84,14 +86,15 @@ void add_load_rates(std::vector<sim::TimelineRow>& rows, const std::string& time
     if (f.size() < 4) continue;
     per_second.push_back({std::stod(f[1]), std::stod(f[2]), std::stod(f[3])});
   }
+  // A second's counts are spread evenly over it: a row takes the part that falls in its period.
   double prev = 0.0;
   for (auto& r : rows) {
     std::array<double, 3> sum{};
-    for (std::size_t s = 0; s < per_second.size(); ++s) {
-      const double end = static_cast<double>(s) + 1.0;
-      if (end > prev && end <= r.t + 1e-9) {
-        for (int k = 0; k < 3; ++k) sum[k] += per_second[s][k];
-      }
+    for (std::size_t sec = 0; sec < per_second.size(); ++sec) {
+      const double lo = static_cast<double>(sec);
+      const double overlap = std::min(lo + 1.0, r.t) - std::max(lo, prev);
+      if (overlap <= 0.0) continue;
+      for (int k = 0; k < 3; ++k) sum[k] += per_second[sec][k] * overlap;
     }
     const double period = std::max(r.t - prev, 1e-9);
     r.arrivals_rps = sum[0] / period;
@@ -103,8 +106,8 @@ void add_load_rates(std::vector<sim::TimelineRow>& rows, const std::string& time
 
 // The run's summary in the simulator's terms, from the load generator's summary (requests,
 // latencies) and the timeline (replicas).
-sim::Summary live_summary(const config::Scenario& sc, const std::string& policy,
-                          const json& load, const RunTrace& trace) {
+sim::Summary live_summary(const config::Scenario& sc, const std::string& policy, const json& load,
+                          const RunTrace& trace) {
   sim::Summary s;
   s.scenario = sc.name;
   s.policy = policy;
@@ -126,8 +129,7 @@ sim::Summary live_summary(const config::Scenario& sc, const std::string& policy,
   s.latency_max_ms = number_or(lat, "max", 0.0);
   s.slo_latency_ms = sc.slo.latency_ms;
   const double finished = static_cast<double>(s.completed + s.failed);
-  s.slo_attainment =
-      finished > 0.0 ? number_or(load, "completed_within_slo", 0.0) / finished : 0.0;
+  s.slo_attainment = finished > 0.0 ? number_or(load, "completed_within_slo", 0.0) / finished : 0.0;
   double prev = 0.0;
   for (const auto& r : trace.timeline) {
     const double dt = std::max(0.0, r.t - prev);
@@ -214,13 +216,23 @@ RunOutcome run_one_live(const Suite& suite, const Plan& plan, const RunSpec& spe
   const AutoscalerSpec& as = sc.autoscaler;
   controller::LocalWorldOptions lo;
   lo.run_dir = dir / "world";
+  // HAProxy's admin socket lives there: a Unix socket path holds at most 107 bytes.
+  if (lo.run_dir.string().size() > 80) {
+    lo.run_dir =
+        std::filesystem::temp_directory_path() /
+        ("userscale-live-" + std::to_string(::getpid()) + "-" + std::to_string(spec.scenario) +
+         "-" + std::to_string(spec.policy) + "-" + std::to_string(spec.seed));
+    std::filesystem::remove_all(lo.run_dir, ec);
+    say(o, "  world files in " + lo.run_dir.string() + " (the run folder's path is too long)");
+  }
   lo.userscale_binary = o.userscale_binary;
   if (sc.service.concurrency > 0) {
     lo.serve_args.insert(lo.serve_args.end(),
                          {"--max-inflight", std::to_string(sc.service.concurrency)});
   }
   if (sc.service.queue_capacity >= 0) {
-    lo.serve_args.insert(lo.serve_args.end(), {"--queue", std::to_string(sc.service.queue_capacity)});
+    lo.serve_args.insert(lo.serve_args.end(),
+                         {"--queue", std::to_string(sc.service.queue_capacity)});
   }
   lo.serve_args.insert(lo.serve_args.end(), o.serve_args.begin(), o.serve_args.end());
   lo.source = o.source;
@@ -245,7 +257,8 @@ RunOutcome run_one_live(const Suite& suite, const Plan& plan, const RunSpec& spe
     if (st.ok() && st->ready >= initial) break;
     if (steady::now() > ready_by) {
       w.stop();
-      return fail(Error{"live", std::to_string(initial) + " replica(s) not ready within 60 s; see " +
+      return fail(Error{"live", std::to_string(initial) +
+                                    " replica(s) not ready within 60 s; see " +
                                     lo.run_dir.string()});
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -266,16 +279,18 @@ RunOutcome run_one_live(const Suite& suite, const Plan& plan, const RunSpec& spe
   std::atomic<bool> stop_ctl{false};
   std::thread ctl_thread([&] { ctl.run(stop_ctl); });
 
-  const std::string bin = o.userscale_binary.empty() ? actuate::self_binary().string()
-                                                     : o.userscale_binary.string();
-  std::vector<std::string> argv = {bin, "load", "http://127.0.0.1:" + std::to_string(w.haproxy_port())};
+  const std::string bin =
+      o.userscale_binary.empty() ? actuate::self_binary().string() : o.userscale_binary.string();
+  std::vector<std::string> argv = {bin, "load",
+                                   "http://127.0.0.1:" + std::to_string(w.haproxy_port())};
   argv.insert(argv.end(), load->args.begin(), load->args.end());
   argv.insert(argv.end(), {"--json", (dir / "load.json").string(), "--timeline",
                            (dir / "load-timeline.csv").string(), "--slo-ms",
                            std::to_string(sc.slo.latency_ms), "--quiet"});
   argv.insert(argv.end(), o.load_args.begin(), o.load_args.end());
-  say(o, "  load: " + std::to_string(sc.duration) + " s" +
-             (load->scheduled ? ", " + std::to_string(load->scheduled) + " requests scheduled" : ""));
+  say(o,
+      "  load: " + std::to_string(sc.duration) + " s" +
+          (load->scheduled ? ", " + std::to_string(load->scheduled) + " requests scheduled" : ""));
   const double t0_unix = clock.now();
   const auto t0 = steady::now();
   auto pid = actuate::spawn(argv, dir / "load.log");
@@ -309,7 +324,8 @@ RunOutcome run_one_live(const Suite& suite, const Plan& plan, const RunSpec& spe
 
   auto load_text = read_text_file((dir / "load.json").string());
   if (!load_text.ok()) {
-    return fail(Error{"load", "userscale load wrote no summary; see " + (dir / "load.log").string()});
+    return fail(
+        Error{"load", "userscale load wrote no summary; see " + (dir / "load.log").string()});
   }
   json load_summary = json::parse(*load_text, nullptr, false);
   if (load_summary.is_discarded()) return fail(Error{"load.json", "not valid JSON"});

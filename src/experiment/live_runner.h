@@ -19,7 +19,7 @@
 namespace userscale::experiment {
 
 struct LiveOptions {
-  std::filesystem::path work_dir;          // each run's files: work_dir/<scenario>/<policy>/seed-<n>
+  std::filesystem::path work_dir;  // each run's files: work_dir/<scenario>/<policy>/seed-<n>
   std::filesystem::path userscale_binary;  // empty: this process's binary
   double time_scale = 1.0;                 // live_load.h
   std::string source = "prometheus";       // or "scrape"

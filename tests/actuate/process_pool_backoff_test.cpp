@@ -63,7 +63,8 @@ TEST(ProcessPoolBackoff, CrashingReplicaIsRestartedWithGrowingCappedDelays) {
   const std::vector<std::chrono::milliseconds> least = {100ms, 200ms, 400ms, 400ms, 400ms,
                                                         400ms, 400ms, 400ms, 400ms};
   for (std::size_t i = 1; i < starts.size() && i - 1 < least.size(); ++i) {
-    const auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(starts[i] - starts[i - 1]);
+    const auto gap =
+        std::chrono::duration_cast<std::chrono::milliseconds>(starts[i] - starts[i - 1]);
     EXPECT_GE(gap, least[i - 1]) << "between start " << i << " and " << i + 1;
   }
   EXPECT_EQ(pool.restart_backoff(), 400ms);

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <thread>
 
@@ -72,7 +73,9 @@ TEST(Calibrate, WritesAProfileTheSimulatorReadsWithPlausibleCosts) {
   const std::string scenario =
       "name: calibrated\nduration: 10s\n"
       "cluster: {nodes: [{name: n, gpu: {model: m, memory: 16Gi}, gpus: 1, count: 1}]}\n"
-      "service: {profile: " + profile + "}\n"
+      "service: {profile: " +
+      profile +
+      "}\n"
       "load: {kind: constant, rate: 2}\n"
       "autoscaler: {apiVersion: userscale.dev/v1alpha1, kind: GPUAutoscaler, metadata: {name: a},"
       " spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: d}, maxReplicas: 2,"

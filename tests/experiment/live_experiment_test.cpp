@@ -21,8 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using userscale::testing::ScratchDir;
 using userscale::testing::run_to_end;
+using userscale::testing::ScratchDir;
 
 nlohmann::json read_json(const fs::path& p) {
   std::ifstream in(p);
@@ -39,11 +39,11 @@ std::size_t data_lines(const fs::path& p) {
 TEST(LiveExperiment, SmokeSuiteRunsLiveAndItsResultsAgreeWithTheLoadGenerator) {
   ScratchDir dir("us-live-exp");
   const std::string out = dir.file("results");
-  const int rc = run_to_end({USERSCALE_BINARY, "experiment", "--world", "local",
-                             std::string(USERSCALE_SOURCE_DIR) +
-                                 "/examples/experiments/local-smoke.yaml",
-                             "--time-scale", "0.75", "--out", out},
-                            dir.file("stdout"), dir.file("stderr"), 280s);
+  const int rc =
+      run_to_end({USERSCALE_BINARY, "experiment", "--world", "local",
+                  std::string(USERSCALE_SOURCE_DIR) + "/examples/experiments/local-smoke.yaml",
+                  "--time-scale", "0.75", "--out", out},
+                 dir.file("stdout"), dir.file("stderr"), 280s);
   std::ifstream err(dir.file("stderr"));
   std::stringstream err_text;
   err_text << err.rdbuf();
