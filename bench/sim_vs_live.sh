@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The simulator predicting a live run (issue 9): calibrates `userscale serve`'s /infer on this
+# The simulator predicting a live run (issue 9): calibrates `userscale serve`'s /matrix on this
 # machine (`userscale calibrate`), runs examples/scenarios/local-burst.yaml with that profile in
 # the simulator and live on the local world (`userscale experiment --world local`: serve
 # replicas behind HAProxy, Prometheus, `userscale load`), both with the same seed (the same
@@ -18,7 +18,7 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 rm -rf "$out/sim" "$out/live"
 
-"$bin" calibrate --endpoints infer --out "$out/profile.yaml" | tee "$out/calibrate.txt"
+"$bin" calibrate --endpoints matrix --out "$out/profile.yaml" | tee "$out/calibrate.txt"
 cat >"$out/suite.yaml" <<YAML
 name: sim-vs-live
 description: local-burst with the service calibrated on this machine

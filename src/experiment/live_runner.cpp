@@ -142,7 +142,8 @@ sim::Summary live_summary(const config::Scenario& sc, const std::string& policy,
   s.gpu_seconds = s.replica_seconds / per_gpu;
   s.node_seconds = sc.duration;
   for (const auto& p : sc.cluster.pools) s.cost_usd += p.cost_per_hour * sc.duration / 3600.0;
-  s.avg_replicas = sc.duration > 0.0 ? s.replica_seconds / sc.duration : 0.0;
+  // Over the sampled time: the load's duration plus the answers still in flight at its end.
+  s.avg_replicas = prev > 0.0 ? s.replica_seconds / prev : 0.0;
   s.scaling_events = trace.scale_changes.size();
   return s;
 }

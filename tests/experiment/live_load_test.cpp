@@ -45,7 +45,7 @@ TEST(LiveLoad, OpenLoopArrivalsAreTheSimulatorsForTheSameSeed) {
   ASSERT_TRUE(l.ok()) << l.error().to_string();
   EXPECT_EQ(arg_after(*l, "--scenario"), "trace");
   EXPECT_EQ(arg_after(*l, "--trace"), "/tmp/arrivals.csv");
-  EXPECT_EQ(arg_after(*l, "--endpoint-mix"), "infer:1");
+  EXPECT_EQ(arg_after(*l, "--endpoint-mix"), "matrix:1");
   EXPECT_EQ(arg_after(*l, "--timeout-s"), "30");
 
   // The simulator, run on the same scenario and seed, sees exactly as many arrivals.
@@ -55,7 +55,7 @@ TEST(LiveLoad, OpenLoopArrivalsAreTheSimulatorsForTheSameSeed) {
   ASSERT_TRUE(sum.ok()) << sum.error().to_string();
   EXPECT_EQ(l->scheduled, sum->requests);
 
-  // Every line is a time within the run, in order; the burst (8-20 s, 30 req/s against 4) holds
+  // Every line is a time within the run, in order; the burst (8-20 s, 8 req/s against 1) holds
   // most of them.
   std::istringstream lines(l->trace_csv);
   std::string line;
@@ -83,8 +83,8 @@ TEST(LiveLoad, TimeScaleCompressesTimesAndKeepsRates) {
   EXPECT_DOUBLE_EQ(half.sample_period, 1.0);
   EXPECT_DOUBLE_EQ(half.load.start, 4.0);
   EXPECT_DOUBLE_EQ(half.load.length, 6.0);
-  EXPECT_DOUBLE_EQ(half.load.peak_rate, 30.0);
-  EXPECT_DOUBLE_EQ(half.load.rate, 4.0);
+  EXPECT_DOUBLE_EQ(half.load.peak_rate, 8.0);
+  EXPECT_DOUBLE_EQ(half.load.rate, 1.0);
   auto full = live_load(*sc, nullptr, "a.csv");
   auto compressed = live_load(half, nullptr, "a.csv");
   ASSERT_TRUE(full.ok() && compressed.ok());
