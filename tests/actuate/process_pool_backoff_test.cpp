@@ -43,7 +43,8 @@ TEST(ProcessPoolBackoff, CrashingReplicaIsRestartedWithGrowingCappedDelays) {
   std::mutex mu;
   std::vector<steady::time_point> starts;
   pool.on_event([&](const std::string& e) {
-    if (e.find(" starting (pid") != std::string::npos) {
+    // "replica-N starting (pid ...)", not "replica-N exited while starting (pid ...)".
+    if (e.find(" starting (pid") == e.find(' ')) {
       std::lock_guard lock(mu);
       starts.push_back(steady::now());
     }
