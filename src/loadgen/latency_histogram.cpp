@@ -66,7 +66,8 @@ std::uint64_t LatencyHistogram::count_at_or_below_us(std::uint64_t micros) const
   if (count_ == 0 || micros < min_) return 0;
   if (micros >= max_) return count_;
   std::uint64_t n = 0;
-  for (std::size_t i = 0; i < counts_.size() && bucket_upper(i) <= micros; ++i) n += counts_[i];
+  const std::size_t last = bucket_of(micros);
+  for (std::size_t i = 0; i <= last && i < counts_.size(); ++i) n += counts_[i];
   return n;
 }
 

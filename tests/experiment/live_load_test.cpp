@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "config/scenario.h"
+#include "sim/policy_factory.h"
 #include "sim/simulator.h"
 #include "test_helpers.h"
 
@@ -49,8 +50,11 @@ TEST(LiveLoad, OpenLoopArrivalsAreTheSimulatorsForTheSameSeed) {
   EXPECT_EQ(arg_after(*l, "--timeout-s"), "30");
 
   // The simulator, run on the same scenario and seed, sees exactly as many arrivals.
+  auto maker = sim::make_policy_factory(*sc, nullptr);
+  ASSERT_TRUE(maker.ok()) << maker.error().to_string();
   sim::SimInputs in;
   in.scenario = &*sc;
+  in.make_policy = maker->make;
   auto sum = sim::simulate(in);
   ASSERT_TRUE(sum.ok()) << sum.error().to_string();
   EXPECT_EQ(l->scheduled, sum->requests);
