@@ -112,6 +112,33 @@ int ProcessPool::next_seq() const {
   return next_seq_;
 }
 
+namespace {
+
+// initial x 2^(failures-1), capped; 0 before any failure.
+std::chrono::milliseconds backoff_after(int failures, std::chrono::milliseconds initial,
+                                        std::chrono::milliseconds cap) {
+  if (failures <= 0) return std::chrono::milliseconds(0);
+  auto wait = initial;
+  for (int i = 1; i < failures && wait < cap; ++i) wait *= 2;
+  return std::min(wait, cap);
+}
+
+}  // namespace
+
+std::chrono::milliseconds ProcessPool::restart_backoff() const {
+  std::lock_guard lock(mu_);
+  return backoff_after(failed_starts_, o_.restart_backoff_initial, o_.restart_backoff_max);
+}
+
+void ProcessPool::note_failed_start(steady::time_point now, std::vector<std::string>& events) {
+  ++failed_starts_;
+  const auto wait =
+      backoff_after(failed_starts_, o_.restart_backoff_initial, o_.restart_backoff_max);
+  next_start_ = now + wait;
+  events.push_back("start failed " + std::to_string(failed_starts_) +
+                   " time(s) in a row; next in " + std::to_string(wait.count()) + " ms");
+}
+
 std::optional<int> ProcessPool::port_from_log(const Replica& r) const {
   std::ifstream in(log_path(r.info.record.name));
   std::string line;
@@ -163,7 +190,7 @@ void ProcessPool::step() {
   }
   std::vector<std::string> events;
   bool changed = false;
-  int died = 0, drained = 0, killed = 0;
+  int died = 0, drained = 0, killed = 0, failed = 0, became_ready = 0;
   const auto now = steady::now();
   // Probes and signals without the lock: readers (the controller) never wait on a probe.
   for (auto& r : work) {
@@ -175,6 +202,7 @@ void ProcessPool::step() {
           events.push_back(rec.name + " exited while starting (pid " + std::to_string(rec.pid) +
                            "); see " + log_path(rec.name).string());
           ++died;
+          ++failed;
           r.info.state = ReplicaState::Terminating;
           break;
         }
@@ -189,12 +217,14 @@ void ProcessPool::step() {
           if (s.ok()) {
             r.info.state = ReplicaState::Ready;
             changed = true;
+            ++became_ready;
             events.push_back(rec.name + " ready on 127.0.0.1:" + std::to_string(rec.port));
           } else {
             events.push_back(rec.name + ": cannot enable: " + s.error().to_string());
           }
         } else if (now > r.deadline) {
           events.push_back(rec.name + " not ready in time; killing it");
+          ++failed;
           kill(rec.pid, SIGKILL);
           r.sigkilled = true;
           r.info.state = ReplicaState::Terminating;
@@ -251,9 +281,11 @@ void ProcessPool::step() {
     counters_.died += died;
     counters_.drained += drained;
     counters_.killed += killed;
+    if (became_ready > 0) failed_starts_ = 0;
+    for (int i = 0; i < failed; ++i) note_failed_start(now, events);
     int live = 0;
     for (const auto& r : replicas_) live += is_live(r.info.state) ? 1 : 0;
-    while (live < desired_) {
+    while (live < desired_ && now >= next_start_) {
       const std::size_t before = replicas_.size();
       start_one(events);
       if (replicas_.size() == before) break;

@@ -33,6 +33,11 @@ struct PoolOptions {
   std::chrono::milliseconds drain_timeout{10'000};  // balancer still busy: SIGTERM anyway
   std::chrono::milliseconds term_grace{10'000};     // after SIGTERM: SIGKILL
   std::chrono::milliseconds step_period{100};
+  // A replica that fails to start (exits or never turns ready) delays the next start by this,
+  // doubled at each failure in a row up to the cap, so that a broken binary or argument is not
+  // respawned every pass; a replica that turns ready resets it.
+  std::chrono::milliseconds restart_backoff_initial{500};
+  std::chrono::milliseconds restart_backoff_max{30'000};
 };
 
 enum class ReplicaState { Starting, Ready, Draining, Terminating };
@@ -82,6 +87,8 @@ class ProcessPool {
   std::vector<ReplicaInfo> replicas() const;
   PoolCounters counters() const;
   int next_seq() const;
+  // The wait before the next start after the failed starts so far (0 when none failed).
+  std::chrono::milliseconds restart_backoff() const;
 
   // Enables every ready replica's slot again (a balancer that was restarted).
   void resync_balancer();
@@ -103,6 +110,8 @@ class ProcessPool {
   std::optional<int> port_from_log(const Replica& r) const;
   std::filesystem::path log_path(const std::string& name) const;
   void notify(const std::vector<std::string>& events, bool changed);
+  void note_failed_start(std::chrono::steady_clock::time_point now,
+                         std::vector<std::string>& events);
 
   PoolOptions o_;
   Balancer* balancer_;
@@ -111,6 +120,8 @@ class ProcessPool {
   int desired_ = 0;
   int next_seq_ = 1;
   PoolCounters counters_;
+  int failed_starts_ = 0;  // in a row; under mu_
+  std::chrono::steady_clock::time_point next_start_{};
   std::function<void(const std::vector<ReplicaInfo>&)> on_change_;
   std::function<void(const std::string&)> on_event_;
   std::mutex step_mu_;  // one pass at a time

@@ -1,8 +1,11 @@
 // `userscale experiment [SUITE.yaml] [--policies a,b] [--scenarios x,y] [--seeds N] [--jobs N]
-// [--out DIR]`: runs every scenario x policy x seed of a suite in the simulator, on all cores,
-// and writes DIR/summary.json, summary.csv, summary.md, report.html, experiment.json and
-// timelines/. Without a suite it runs examples/experiments/default.yaml. Ctrl-C stops the runs
-// not yet started and writes what finished (exit 130). Bad input exits 2.
+// [--out DIR] [--world sim|local [--time-scale F] [--source prometheus|scrape] [--serve-arg A]...
+// [--load-arg A]...]`: runs every scenario x policy x seed of a suite in the simulator, on all
+// cores, or live on the local world (one run at a time: serve replicas behind HAProxy, the
+// controller, `userscale load`; docs/local-world.md), and writes DIR/summary.json, summary.csv,
+// summary.md, report.html, experiment.json and timelines/ (live: also DIR/live/, each run's
+// load, decisions and logs). Without a suite it runs examples/experiments/default.yaml. Ctrl-C
+// stops the runs not yet started and writes what finished (exit 130). Bad input exits 2.
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,6 +23,7 @@
 #include "cli/commands.h"
 #include "core/policies/registry.h"
 #include "experiment/comparison.h"
+#include "experiment/live_runner.h"
 #include "experiment/progress.h"
 #include "experiment/report_writer.h"
 #include "experiment/results_io.h"
@@ -41,6 +45,11 @@ struct ExperimentOptions {
   std::optional<int> seeds;
   std::optional<int> jobs;
   std::string out;
+  std::string world = "sim";
+  double time_scale = 1.0;
+  std::string source;
+  std::vector<std::string> serve_args;
+  std::vector<std::string> load_args;
 };
 
 std::atomic<bool> g_stop{false};
@@ -62,6 +71,16 @@ std::vector<std::string> split_list(const std::string& text) {
     if (!item.empty()) items.push_back(item);
   }
   return items;
+}
+
+// `--load-arg "--size 50000"`: each value may hold several words.
+std::vector<std::string> split_words(const std::vector<std::string>& values) {
+  std::vector<std::string> words;
+  for (const auto& v : values) {
+    std::stringstream in(v);
+    for (std::string w; in >> w;) words.push_back(w);
+  }
+  return words;
 }
 
 // The default suite from the working directory, else from the source tree the binary sits in.
@@ -163,8 +182,22 @@ int run_experiment(const ExperimentOptions& o) {
       for (int i = 1; i <= *o.seeds; ++i) s.seeds.push_back(static_cast<std::uint64_t>(i));
     }
   }
+  if (o.world != "sim" && o.world != "local") {
+    std::cerr << "--world: must be sim or local, got \"" << o.world << "\"\n";
+    return 2;
+  }
+  const bool live = o.world == "local";
+  if (!(o.time_scale > 0.0 && o.time_scale <= 1000.0)) {
+    std::cerr << "--time-scale: must be in (0, 1000], got " << o.time_scale << "\n";
+    return 2;
+  }
+  if (!o.source.empty() && o.source != "prometheus" && o.source != "scrape") {
+    std::cerr << "--source: must be prometheus or scrape, got \"" << o.source << "\"\n";
+    return 2;
+  }
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int jobs = o.jobs.value_or(cores);
+  // Live runs share this machine's cores with their replicas: one at a time.
+  const int jobs = live ? 1 : o.jobs.value_or(cores);
   if (jobs < 1 || jobs > 1024) {
     std::cerr << "--jobs: must be from 1 to 1024, got " << jobs << "\n";
     return 2;
@@ -177,6 +210,12 @@ int run_experiment(const ExperimentOptions& o) {
     std::cerr << suite_path << ": " << plan.error().to_string() << "\n";
     return 2;
   }
+  if (live) {
+    ex::restrict_to_live(suite, *plan);
+    std::ostringstream note;
+    note << "live on the local world (time scale " << o.time_scale << ")";
+    suite.description += (suite.description.empty() ? "" : "; ") + note.str();
+  }
   for (const auto& s : plan->skipped) {
     std::cerr << "note: skipping policy " << s.label << ": " << s.reason << "\n";
   }
@@ -184,8 +223,10 @@ int run_experiment(const ExperimentOptions& o) {
 
   std::cerr << "userscale experiment " << suite.name << ": " << plan->runs.size() << " runs ("
             << suite.scenarios.size() << " scenarios x "
-            << (suite.policies.size() - plan->skipped.size()) << " policies x seeds) on " << jobs
-            << " thread" << (jobs == 1 ? "" : "s") << "\n";
+            << (suite.policies.size() - plan->skipped.size()) << " policies x seeds) "
+            << (live ? "live on the local world"
+                     : "on " + std::to_string(jobs) + " thread" + (jobs == 1 ? "" : "s"))
+            << "\n";
   ex::Progress progress(std::cerr, ::isatty(STDERR_FILENO) != 0, plan->runs.size());
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -209,7 +250,29 @@ int run_experiment(const ExperimentOptions& o) {
     if (r.error) what += " FAILED: " + r.error->to_string();
     progress.update(what, r.wall_seconds, done, elapsed());
   };
-  const std::vector<ex::RunOutcome> outcomes = ex::run_plan(suite, *plan, ropts);
+  std::vector<ex::RunOutcome> outcomes;
+  if (live) {
+    ex::LiveOptions lopts;
+    lopts.work_dir = std::filesystem::absolute(out) / "live";
+    lopts.time_scale = o.time_scale;
+    lopts.source = !o.source.empty()                                ? o.source
+                   : std::filesystem::exists("/usr/bin/prometheus") ? "prometheus"
+                                                                    : "scrape";
+    lopts.serve_args = split_words(o.serve_args);
+    lopts.load_args = split_words(o.load_args);
+    lopts.stop = &g_stop;
+    for (std::size_t i = 0; i < plan->runs.size(); ++i) {
+      ex::RunOutcome r;
+      r.spec = plan->runs[i];
+      if (!g_stop.load()) {
+        r = ex::run_one_live(suite, *plan, plan->runs[i], lopts);
+        ropts.on_finished(r, i + 1, plan->runs.size());
+      }
+      outcomes.push_back(std::move(r));
+    }
+  } else {
+    outcomes = ex::run_plan(suite, *plan, ropts);
+  }
   sigaction(SIGINT, &previous, nullptr);
   const bool interrupted = g_stop.load();
   progress.finish();
@@ -251,6 +314,18 @@ void add_experiment_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seeds", opts->seeds, "run seeds 1..N for every scenario");
   cmd->add_option("--jobs,-j", opts->jobs, "parallel runs (default: all cores)");
   cmd->add_option("--out", opts->out, "output directory (default: userscale-results/<timestamp>)");
+  cmd->add_option("--world", opts->world,
+                  "sim (the simulator) or local (live: serve replicas, HAProxy, userscale load)")
+      ->capture_default_str();
+  cmd->add_option("--time-scale", opts->time_scale,
+                  "local: multiply each scenario's duration and load times by this")
+      ->capture_default_str();
+  cmd->add_option("--source", opts->source,
+                  "local: prometheus or scrape (default: prometheus when installed)");
+  cmd->add_option("--serve-arg", opts->serve_args, "local: argument for every replica's serve")
+      ->allow_extra_args(false);
+  cmd->add_option("--load-arg", opts->load_args, "local: argument for `userscale load`")
+      ->allow_extra_args(false);
   cmd->callback([opts, &exit_code] { exit_code = run_experiment(*opts); });
 }
 

@@ -1,6 +1,6 @@
 // `userscale load [URL] [--scenario NAME] [--workers N --think-ms MS | --rate R --arrival
 // constant|poisson] [--duration S] [--endpoint-mix sort:0.5,matrix:0.5] [--trace FILE]
-// [--out DIR] [--json FILE] [--timeline FILE]`: the load generator (src/loadgen/).
+// [--out DIR] [--json FILE] [--timeline FILE] [--slo-ms MS]`: the load generator (src/loadgen/).
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -36,6 +36,7 @@ struct LoadCliOptions {
   std::string out_dir;
   std::string json_path;
   std::string timeline_path;
+  double slo_ms = 0.0;
   bool quiet = false;
 };
 
@@ -167,7 +168,7 @@ int run_load_command(const LoadCliOptions& o) {
   }
   const loadgen::LoadSummary summary = loadgen::run_load(lo, progress);
   std::cout << loadgen::summary_line(summary) << std::endl;
-  const std::string json = loadgen::summary_json(summary).dump(2) + "\n";
+  const std::string json = loadgen::summary_json(summary, o.slo_ms).dump(2) + "\n";
   const std::string csv = loadgen::timeline_csv(summary);
   bool ok = true;
   if (!o.out_dir.empty()) {
@@ -218,6 +219,7 @@ void add_load_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", o->out_dir, "Write DIR/summary.json and DIR/timeline.csv");
   cmd->add_option("--json", o->json_path, "Write the summary JSON here");
   cmd->add_option("--timeline", o->timeline_path, "Write the per-second timeline CSV here");
+  cmd->add_option("--slo-ms", o->slo_ms, "Also count the answers within this latency (JSON)");
   cmd->add_flag("--quiet", o->quiet, "No progress lines");
   cmd->callback([o, &exit_code] { exit_code = run_load_command(*o); });
 }

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   userscale::cli::add_load_command(app, exit_code);
   userscale::cli::add_scaler_command(app, exit_code);
   userscale::cli::add_watch_command(app, exit_code);
+  userscale::cli::add_calibrate_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

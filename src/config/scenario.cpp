@@ -131,6 +131,35 @@ void parse_cluster(YamlReader& r, const YAML::Node& n, ClusterSpec& c) {
   r.seconds(n, path, "schedulingDelay", c.scheduling_delay);
 }
 
+// `service.profile: FILE` (relative to the scenario's folder): the `service` mapping of a
+// workload profile (`userscale calibrate` writes them) under the scenario's own service keys,
+// each of which replaces the profile's key of that name whole.
+YAML::Node service_with_profile(YamlReader& r, const YAML::Node& n, const std::string& base_dir) {
+  if (!n || !n.IsMap() || !n["profile"]) return n;
+  std::string file;
+  if (!r.string(n, "service", "profile", file)) return n;
+  std::filesystem::path p(file);
+  if (!base_dir.empty() && p.is_relative()) p = std::filesystem::path(base_dir) / p;
+  YAML::Node profile;
+  try {
+    profile = YAML::LoadFile(p.string());
+  } catch (const YAML::Exception& e) {
+    r.fail("service.profile", "cannot read " + p.string() + ": " + e.what());
+    return n;
+  }
+  if (!profile.IsMap() || !profile["service"] || !profile["service"].IsMap()) {
+    r.fail("service.profile", p.string() + " has no `service` mapping");
+    return n;
+  }
+  YAML::Node merged = YAML::Clone(profile["service"]);
+  merged.remove("profile");
+  for (const auto& kv : n) {
+    const std::string key = kv.first.as<std::string>();
+    if (key != "profile") merged[key] = kv.second;
+  }
+  return merged;
+}
+
 void parse_service(YamlReader& r, const YAML::Node& n, ServiceSpec& s) {
   const std::string path = "service";
   if (!n) {
@@ -138,10 +167,11 @@ void parse_service(YamlReader& r, const YAML::Node& n, ServiceSpec& s) {
     return;
   }
   if (!r.mapping(n, path)) return;
-  r.known(n, path,
-          {"name", "workload", "cpuCost", "gpuCost", "gpuOccupancy", "gpuStreams", "memory", "cpu",
-           "concurrency", "queue", "timeout", "failureProbability", "loadBalancing", "startup",
-           "terminationGrace", "restartBackoff", "initialReplicas", "llm"});
+  r.known(
+      n, path,
+      {"profile", "name", "workload", "cpuCost", "gpuCost", "gpuOccupancy", "gpuStreams", "memory",
+       "cpu", "concurrency", "queue", "timeout", "failureProbability", "loadBalancing", "startup",
+       "terminationGrace", "restartBackoff", "initialReplicas", "llm"});
   std::string workload = "sort";
   if (r.string(n, path, "workload", workload)) {
     auto profile = workload_profile(workload);
@@ -325,7 +355,7 @@ Result<Scenario> parse_scenario(const std::string& yaml_text, const std::string&
     }
   }
   parse_cluster(r, root["cluster"], sc.cluster);
-  parse_service(r, root["service"], sc.service);
+  parse_service(r, service_with_profile(r, root["service"], base_dir), sc.service);
   parse_load(r, root["load"], sc.load, base_dir);
   parse_metrics(r, root["metrics"], sc.metrics);
   const YAML::Node slo = root["slo"];

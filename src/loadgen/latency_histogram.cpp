@@ -62,4 +62,13 @@ std::uint64_t LatencyHistogram::percentile_us(double p) const {
   return max_;
 }
 
+std::uint64_t LatencyHistogram::count_at_or_below_us(std::uint64_t micros) const {
+  if (count_ == 0 || micros < min_) return 0;
+  if (micros >= max_) return count_;
+  std::uint64_t n = 0;
+  const std::size_t last = bucket_of(micros);
+  for (std::size_t i = 0; i <= last && i < counts_.size(); ++i) n += counts_[i];
+  return n;
+}
+
 }  // namespace userscale::loadgen

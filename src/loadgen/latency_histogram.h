@@ -22,6 +22,9 @@ class LatencyHistogram {
   // The nearest-rank percentile (0 < p <= 100): the highest value equivalent to the bucket that
   // holds the ceil(p/100 * count)-th smallest value, capped at the largest value recorded.
   std::uint64_t percentile_us(double p) const;
+  // How many values are at most `micros`, at bucket resolution: the values that share the
+  // limit's bucket count too (they exceed it by 1.6 % at most).
+  std::uint64_t count_at_or_below_us(std::uint64_t micros) const;
 
   // Bucket index arithmetic, exposed for tests.
   static std::size_t bucket_of(std::uint64_t v);

@@ -26,7 +26,7 @@ std::uint64_t total(const auto& by_key) {
 
 }  // namespace
 
-nlohmann::json summary_json(const LoadSummary& s) {
+nlohmann::json summary_json(const LoadSummary& s, double slo_ms) {
   nlohmann::json failed = nlohmann::json::object();
   for (const auto& [code, n] : s.failed_by_code) failed[std::to_string(code)] = n;
   nlohmann::json j = {{"mode", s.open_loop ? "open" : "closed"},
@@ -43,6 +43,11 @@ nlohmann::json summary_json(const LoadSummary& s) {
   if (s.open_loop) {
     j["offered_rps"] = s.offered_rps;
     j["send_lag_ms"] = percentiles_ms(s.send_lag);
+  }
+  if (slo_ms > 0.0) {
+    j["slo_ms"] = slo_ms;
+    j["completed_within_slo"] =
+        s.latency.count_at_or_below_us(static_cast<std::uint64_t>(slo_ms * 1000.0));
   }
   return j;
 }
