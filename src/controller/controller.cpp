@@ -31,6 +31,9 @@ struct Controller::Target {
   BehaviorState behavior;
   Time next_due = 0;  // 0: at once
   nlohmann::json snapshot;
+  // What the actuator said last; shown while it cannot be read (not 0: that reads as "scaled
+  // to zero").
+  ActuatorState last_state;
 };
 
 Controller::Controller(Clock& clock, DecisionLog& log, ControllerOptions options)
@@ -78,11 +81,11 @@ void Controller::tick(Target& t) {
   TargetSetup& s = t.setup;
   auto st = s.actuator->state();
   if (!st.ok()) {
-    ActuatorState unknown;
-    hold(t, now, unknown, "actuator_error",
-         "cannot read the target's state: " + st.error().to_string());
+    hold(t, now, t.last_state, "actuator_error",
+         "cannot read the target's state: " + st.error().to_string() + "; holding");
     return;
   }
+  t.last_state = *st;
   ObserveRequest req{now, st->replicas, options_.source_timeout};
   std::optional<Result<Observation>> got;
   const int attempts = std::max(1, options_.source_attempts);
@@ -139,6 +142,7 @@ void Controller::tick(Target& t) {
       kind = "actuator_error";
     } else {
       st->desired = d.desired_replicas;
+      t.last_state.desired = st->desired;
     }
   }
   record(t, d, kind, false);

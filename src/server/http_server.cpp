@@ -98,6 +98,8 @@ struct ServerState {
   std::atomic<bool> draining{false};
   std::unique_ptr<metrics::Nvml> nvml;
   std::mutex nvml_mu;
+  std::uint64_t nvml_errors = 0;  // failed samples (under nvml_mu)
+  std::string nvml_last_error;    // "" while NVML answers (under nvml_mu)
   double start_time_seconds = 0.0;
 
   std::string render_metrics() {
@@ -117,7 +119,20 @@ struct ServerState {
       std::lock_guard lock(nvml_mu);
       auto s = nvml->sample();
       g.nvml_available = s.ok();
-      if (s.ok()) g.gpus = std::move(s).value();
+      if (s.ok()) {
+        g.gpus = std::move(s).value();
+        if (!nvml_last_error.empty()) log.line("NVML answers again: GPU metrics exported");
+        nvml_last_error.clear();
+      } else {
+        // Logged when it starts (or changes), not on every scrape.
+        ++nvml_errors;
+        if (s.error().message != nvml_last_error) {
+          log.line("NVML sample failed (" + s.error().message +
+                   "): no GPU metrics until it answers; serving continues");
+        }
+        nvml_last_error = s.error().message;
+      }
+      g.nvml_errors = nvml_errors;
     }
     return metrics.render(g);
   }
