@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "config/decision_record_json.h"
+#include "controller/observation_checks.h"
 #include "core/decision_record.h"
 #include "core/reconcile.h"
 
@@ -120,21 +121,41 @@ void Controller::tick(Target& t) {
     if (p.serving.sample_time)
       newest = std::max(newest.value_or(*p.serving.sample_time), *p.serving.sample_time);
   }
-  if (any_ready && (!newest || now - *newest > limit)) {
+  auto finish_hold = [&](const std::string& kind, const std::string& reason) {
     metrics_.count_source_error(s.name, s.source->name());
-    const std::string age =
-        newest ? std::to_string(static_cast<int>(now - *newest)) + " s old" : "missing";
-    hold(t, now, *st, "stale",
-         "observation stale: the newest serving sample is " + age + " (limit " +
-             std::to_string(static_cast<int>(limit)) + " s); holding");
+    hold(t, now, *st, kind, reason);
     metrics_.observe_tick(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  };
+  if (any_ready && (!newest || now - *newest > limit)) {
+    const std::string age =
+        newest ? std::to_string(static_cast<int>(now - *newest)) + " s old" : "missing";
+    finish_hold("stale", "observation stale: the newest serving sample is " + age + " (limit " +
+                             std::to_string(static_cast<int>(limit)) + " s); holding");
+    return;
+  }
+  // A value no real source produces means the source is broken: no policy sees it.
+  if (auto invalid = find_invalid_signal(obs)) {
+    finish_hold("invalid", "invalid signal: " + *invalid + "; holding");
     return;
   }
 
   Decision d = reconcile(*s.policy, s.spec, s.settings, t.behavior, obs);
+  // Some ready pods without a fresh sample: enough to add capacity, never to remove it.
+  const Coverage coverage = sample_coverage(obs, now, limit);
+  if (!coverage.complete() && d.desired_replicas < d.current_replicas) {
+    d.reason = "scale-down to " + std::to_string(d.desired_replicas) + " withheld: " + d.reason;
+    d.desired_replicas = d.current_replicas;
+    d.rescale = false;
+    d.bound_by.clear();
+  }
   std::string kind =
       d.rescale ? (d.desired_replicas > d.current_replicas ? "scale_up" : "scale_down") : "hold";
+  if (!coverage.complete() && kind == "hold") {
+    kind = "partial";
+    d.reason += "; only " + std::to_string(coverage.reporting) + " of " +
+                std::to_string(coverage.ready) + " ready pods reported a fresh sample; holding";
+  }
   if (d.rescale) {
     const Status scaled = s.actuator->scale(d.desired_replicas);
     if (!scaled.ok()) {
