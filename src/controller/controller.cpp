@@ -140,6 +140,10 @@ void Controller::tick(Target& t) {
     return;
   }
 
+  // Upstream stores scale events only after the update succeeded; a refused scale must not
+  // count against the rate limits of the next ticks.
+  const auto up_events = t.behavior.scale_up_events;
+  const auto down_events = t.behavior.scale_down_events;
   Decision d = reconcile(*s.policy, s.spec, s.settings, t.behavior, obs);
   // Some ready pods without a fresh sample: enough to add capacity, never to remove it.
   const Coverage coverage = sample_coverage(obs, now, limit);
@@ -159,7 +163,13 @@ void Controller::tick(Target& t) {
   if (d.rescale) {
     const Status scaled = s.actuator->scale(d.desired_replicas);
     if (!scaled.ok()) {
-      d.reason += "; scale failed: " + scaled.error().to_string();
+      // Logged as the hold it is ("HOLD 1 (wanted 3): ...; scale failed"), never as SCALED.
+      d.reason += "; scale failed: " + scaled.error().to_string() + "; holding";
+      d.desired_replicas = d.current_replicas;
+      d.rescale = false;
+      d.bound_by.clear();
+      t.behavior.scale_up_events = up_events;
+      t.behavior.scale_down_events = down_events;
       kind = "actuator_error";
     } else {
       st->desired = d.desired_replicas;

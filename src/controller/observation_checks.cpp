@@ -38,17 +38,17 @@ std::optional<std::string> first_problem(const std::string& where, const Named& 
 std::optional<std::string> find_invalid_signal(const Observation& obs) {
   for (const auto& pod : obs.pods) {
     const ServingSignals& s = pod.serving;
-    if (auto p = first_problem("pod " + pod.name,
-                               {{"requests_in_flight", &s.in_flight},
-                                {"requests_queued", &s.queued},
-                                {"arrival_rate", &s.arrival_rate},
-                                {"completion_rate", &s.completion_rate},
-                                {"latency_mean_ms", &s.latency_mean_ms},
-                                {"latency_p95_ms", &s.latency_p95_ms},
-                                {"cpu_utilization", &s.cpu_utilization},
-                                {"gpu_utilization", &s.gpu_utilization},
-                                {"gpu_memory_used_bytes", &s.gpu_memory_used_bytes},
-                                {"concurrent_users", &s.concurrent_users}}))
+    if (auto p =
+            first_problem("pod " + pod.name, {{"requests_in_flight", &s.in_flight},
+                                              {"requests_queued", &s.queued},
+                                              {"arrival_rate", &s.arrival_rate},
+                                              {"completion_rate", &s.completion_rate},
+                                              {"latency_mean_ms", &s.latency_mean_ms},
+                                              {"latency_p95_ms", &s.latency_p95_ms},
+                                              {"cpu_utilization", &s.cpu_utilization},
+                                              {"gpu_utilization", &s.gpu_utilization},
+                                              {"gpu_memory_used_bytes", &s.gpu_memory_used_bytes},
+                                              {"concurrent_users", &s.concurrent_users}}))
       return p;
   }
   for (const auto& g : obs.gpus) {

@@ -104,8 +104,8 @@ Result<std::vector<GpuSample>> Nvml::sample() {
   // A device that stops answering (NVML_ERROR_GPU_IS_LOST, a driver reset) fails the whole
   // sample: zeros in its place would read as an idle GPU and invite a scale-down.
   auto failed = [&](const char* call, unsigned i, nvmlReturn_t why) {
-    return Error{"nvml", std::string(call) + "(GPU " + std::to_string(i) + "): " +
-                             api_->describe(why)};
+    return Error{"nvml",
+                 std::string(call) + "(GPU " + std::to_string(i) + "): " + api_->describe(why)};
   };
   for (unsigned i = 0; i < count; ++i) {
     nvmlDevice_t dev = nullptr;

@@ -119,10 +119,14 @@ class SignalFaultSource : public MetricSource {
   // The value every signal takes: 0 (idle) when healthy.
   double broken() const {
     switch (fault) {
-      case Fault::NaN: return std::numeric_limits<double>::quiet_NaN();
-      case Fault::Negative: return -5.0;
-      case Fault::AbsurdlyLarge: return 1e300;
-      default: return 0.0;
+      case Fault::NaN:
+        return std::numeric_limits<double>::quiet_NaN();
+      case Fault::Negative:
+        return -5.0;
+      case Fault::AbsurdlyLarge:
+        return 1e300;
+      default:
+        return 0.0;
     }
   }
   Fault fault = Fault::None;

@@ -47,8 +47,9 @@ class FlakyActuator : public FakeActuator {
       --failures;
       if (applied) FakeActuator::scale(n);
       ++failed_calls;
-      return Error{"conflict", "the object has been modified; please apply your changes to the "
-                               "latest version and try again"};
+      return Error{"conflict",
+                   "the object has been modified; please apply your changes to the "
+                   "latest version and try again"};
     }
     return FakeActuator::scale(n);
   }
@@ -82,7 +83,9 @@ struct Loop {
     const std::string key =
         "userscale_decisions_total{target=\"default/gpu-service\",reason=\"" + reason + "\"} ";
     const auto at = text.find(key);
-    return at == std::string::npos ? "absent" : text.substr(at + key.size(), text.find('\n', at) - at - key.size());
+    return at == std::string::npos
+               ? "absent"
+               : text.substr(at + key.size(), text.find('\n', at) - at - key.size());
   }
   ManualClock clock;
   DecisionLog log;
@@ -155,8 +158,9 @@ TEST(FaultMatrixActuator, UnreadableTargetHoldsWithoutAsking) {
   EXPECT_EQ(r[0].record["kind"], "actuator_error");
   // The last known count, not 0: an unreadable target is not a target scaled to zero.
   EXPECT_EQ(r[0].line.rfind("HOLD 1: cannot read the target's state", 0), 0u) << r[0].line;
-  EXPECT_NE(l.ctl.metrics_text().find("userscale_desired_replicas{target=\"default/gpu-service\"} 1"),
-            std::string::npos)
+  EXPECT_NE(
+      l.ctl.metrics_text().find("userscale_desired_replicas{target=\"default/gpu-service\"} 1"),
+      std::string::npos)
       << l.ctl.metrics_text();
   EXPECT_EQ(l.metric("actuator_error"), "2");
   l.actuator.state_down = false;

@@ -42,11 +42,13 @@ std::string config_for(const std::string& policy) {
       target: {type: AverageValue, averageValue: "70"}
 )";
   } else if (policy == "userscale-score") {
-    params = "{requests_target: 8, requests_high: 10, requests_critical: 12, "
-             "scale_up_cooldown: 8s, scale_down_cooldown: 40s}";
+    params =
+        "{requests_target: 8, requests_high: 10, requests_critical: 12, "
+        "scale_up_cooldown: 8s, scale_down_cooldown: 40s}";
   } else if (policy == "ewma") {
-    params = "{alpha: 0.6, users_target_per_pod: 10, cpu_target: 50, gpu_target: 60, "
-             "latency_target_ms: 200, lower_band: 0.7, cooldown_period: 30s}";
+    params =
+        "{alpha: 0.6, users_target_per_pod: 10, cpu_target: 50, gpu_target: 60, "
+        "latency_target_ms: 200, lower_band: 0.7, cooldown_period: 30s}";
   } else if (policy == "latency") {
     params = "{threshold_ms: 500, window: 60s, period: 30s}";
   } else if (policy == "kpa") {
@@ -69,13 +71,20 @@ struct Row {
 
 std::string fault_name(Fault f) {
   switch (f) {
-    case Fault::None: return "none";
-    case Fault::Missing: return "missing";
-    case Fault::Stale: return "stale";
-    case Fault::NaN: return "nan";
-    case Fault::Negative: return "negative";
-    case Fault::AbsurdlyLarge: return "absurdly_large";
-    case Fault::TooFewPods: return "too_few_pods";
+    case Fault::None:
+      return "none";
+    case Fault::Missing:
+      return "missing";
+    case Fault::Stale:
+      return "stale";
+    case Fault::NaN:
+      return "nan";
+    case Fault::Negative:
+      return "negative";
+    case Fault::AbsurdlyLarge:
+      return "absurdly_large";
+    case Fault::TooFewPods:
+      return "too_few_pods";
   }
   return "?";
 }
@@ -84,20 +93,30 @@ std::string fault_name(Fault f) {
 std::string expected_kind(Fault f) {
   switch (f) {
     case Fault::Missing:
-    case Fault::Stale: return "stale";
-    case Fault::TooFewPods: return "partial";
-    default: return "invalid";
+    case Fault::Stale:
+      return "stale";
+    case Fault::TooFewPods:
+      return "partial";
+    default:
+      return "invalid";
   }
 }
 std::string expected_words(Fault f) {
   switch (f) {
-    case Fault::Missing: return "the newest serving sample is missing";
-    case Fault::Stale: return "the newest serving sample is 600 s old";
-    case Fault::NaN: return "is not a number";
-    case Fault::Negative: return "is negative (-5)";
-    case Fault::AbsurdlyLarge: return "is absurdly large (1e+300)";
-    case Fault::TooFewPods: return "only 1 of 4 ready pods reported a fresh sample";
-    default: return "";
+    case Fault::Missing:
+      return "the newest serving sample is missing";
+    case Fault::Stale:
+      return "the newest serving sample is 600 s old";
+    case Fault::NaN:
+      return "is not a number";
+    case Fault::Negative:
+      return "is negative (-5)";
+    case Fault::AbsurdlyLarge:
+      return "is absurdly large (1e+300)";
+    case Fault::TooFewPods:
+      return "only 1 of 4 ready pods reported a fresh sample";
+    default:
+      return "";
   }
 }
 
@@ -177,7 +196,8 @@ TEST_P(FaultMatrixMetrics, Row) {
 
 std::vector<Row> all_rows() {
   std::vector<Row> rows;
-  for (const char* p : {"hpa", "hpa-gpu", "userscale-score", "ewma", "latency", "kpa", "gpuaware"}) {
+  for (const char* p :
+       {"hpa", "hpa-gpu", "userscale-score", "ewma", "latency", "kpa", "gpuaware"}) {
     for (Fault f : {Fault::None, Fault::Missing, Fault::Stale, Fault::NaN, Fault::Negative,
                     Fault::AbsurdlyLarge, Fault::TooFewPods}) {
       rows.push_back({p, f});
@@ -188,8 +208,8 @@ std::vector<Row> all_rows() {
 
 INSTANTIATE_TEST_SUITE_P(AllPolicies, FaultMatrixMetrics, ::testing::ValuesIn(all_rows()),
                          [](const ::testing::TestParamInfo<Row>& info) {
-                           std::string name = std::string(info.param.policy) + "_" +
-                                              fault_name(info.param.fault);
+                           std::string name =
+                               std::string(info.param.policy) + "_" + fault_name(info.param.fault);
                            for (char& c : name)
                              if (c == '-') c = '_';
                            return name;

@@ -38,9 +38,8 @@ spec:
 }
 
 // New replicas stay unready for 3 s: the window between the decision and a finished scale-up.
-const std::vector<std::string> kArgs = {"--source",    "scrape",          "--window",
-                                        "2",           "--serve-arg=--warmup-ms",
-                                        "--serve-arg=3000"};
+const std::vector<std::string> kArgs = {
+    "--source", "scrape", "--window", "2", "--serve-arg=--warmup-ms", "--serve-arg=3000"};
 
 // Every live process whose stdout is a replica log of this run dir: the serve processes of
 // this world, whether or not the state file names them.

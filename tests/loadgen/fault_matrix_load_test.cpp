@@ -1,7 +1,8 @@
 // Fault matrix, "the load generator's server dying mid-run" (docs/fault-matrix.md): the real
 // `userscale load` process, open and closed loop, against a real `userscale serve` that is
-// SIGKILLed mid-run. The load must finish on time, exit 0 (the server did answer before it
-// died), print its summary line and count what failed by kind, not crash or hang.
+// SIGKILLed mid-run, once it has answered a few requests. The load must finish on time, exit 0 (the
+// server did answer before it died), print its summary line and count what failed by kind, not
+// crash or hang.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -12,6 +13,8 @@
 #include <sstream>
 #include <thread>
 
+#include "metrics/http_client.h"
+#include "metrics/prometheus_parser.h"
 #include "server/serve_process.h"
 #include "support/child_process.h"
 #include "support/scratch_dir.h"
@@ -31,16 +34,36 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-// Runs `userscale load URL ARGS` for 6 s, kills the server 2 s in; returns the summary JSON.
+// Stream requests the server has answered (0 when it cannot be read).
+double answered(const ServeProcess& serve) {
+  metrics::HttpClient c("127.0.0.1", serve.port_string(), 5s);
+  auto r = c.get("/metrics");
+  if (!r.ok()) return 0;
+  auto m = metrics::parse_prometheus_text(r->body);
+  if (!m.ok()) return 0;
+  double n = 0;
+  for (const auto* s : m->find("userscale_requests_total", {{"endpoint", "stream"}})) n += s->value;
+  return n;
+}
+
+// Runs `userscale load URL ARGS` for 8 s and kills the server once it has answered some of
+// them; returns the summary JSON.
 nlohmann::json load_through_server_death(const std::vector<std::string>& args,
                                          std::string& stdout_text) {
   ScratchDir dir("us-loadkill");
   ServeProcess serve({"--max-inflight", "4", "--queue", "64"});
-  std::vector<std::string> argv = {USERSCALE_BINARY, "load", serve.url() + "/stream?duration_ms=100",
-                                   "--duration", "6", "--json", dir.file("summary.json")};
+  std::vector<std::string> argv = {USERSCALE_BINARY,
+                                   "load",
+                                   serve.url() + "/stream?duration_ms=100",
+                                   "--duration",
+                                   "8",
+                                   "--json",
+                                   dir.file("summary.json")};
   argv.insert(argv.end(), args.begin(), args.end());
   ChildProcess load(argv, dir.file("load.out"), dir.file("load.err"));
-  std::this_thread::sleep_for(2s);
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (answered(serve) < 5 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
   serve.signal(SIGKILL);
   EXPECT_TRUE(serve.wait_exit(10s).has_value());
   const auto t0 = std::chrono::steady_clock::now();
@@ -62,19 +85,20 @@ void expect_failures_by_kind(const nlohmann::json& j, const std::string& out) {
   EXPECT_GT(j["completed"].get<long>(), 0) << j.dump();
   long errors = 0;
   for (const auto& [kind, n] : j["errors"].items()) {
-    EXPECT_TRUE(kind == "connect" || kind == "closed" || kind == "io" || kind == "timeout")
-        << kind;
+    EXPECT_TRUE(kind == "connect" || kind == "closed" || kind == "io" || kind == "timeout") << kind;
     errors += n.get<long>();
   }
   // After the kill every new connection is refused: "connect" is there, by name.
   EXPECT_TRUE(j["errors"].contains("connect")) << j.dump();
   EXPECT_GT(errors, 0);
-  EXPECT_EQ(j["requests"].get<long>(),
-            j["completed"].get<long>() + errors + [&] {
-              long f = 0;
-              for (const auto& [code, n] : j["failed"].items()) f += n.get<long>();
-              return f;
-            }())
+  EXPECT_EQ(
+      j["requests"].get<long>(), j["completed"].get<long>() + errors +
+                                     [&] {
+                                       long f = 0;
+                                       for (const auto& [code, n] : j["failed"].items())
+                                         f += n.get<long>();
+                                       return f;
+                                     }())
       << j.dump();
   EXPECT_NE(out.find("loop: "), std::string::npos) << out;
   EXPECT_NE(out.find(" errors in "), std::string::npos) << out;

@@ -24,7 +24,8 @@ bool lost() {
   std::FILE* f = std::fopen(path, "r");
   if (f == nullptr) return false;
   char buf[8] = {};
-  const bool is_lost = std::fgets(buf, sizeof buf, f) != nullptr && std::strncmp(buf, "lost", 4) == 0;
+  const bool is_lost =
+      std::fgets(buf, sizeof buf, f) != nullptr && std::strncmp(buf, "lost", 4) == 0;
   std::fclose(f);
   return is_lost;
 }
@@ -43,8 +44,12 @@ struct nvmlMemory_t {
   unsigned long long used;
 };
 
-int nvmlInit_v2() { return kSuccess; }
-int nvmlShutdown() { return kSuccess; }
+int nvmlInit_v2() {
+  return kSuccess;
+}
+int nvmlShutdown() {
+  return kSuccess;
+}
 const char* nvmlErrorString(int rc) {
   return rc == kGpuIsLost ? "GPU is lost" : rc == kSuccess ? "Success" : "Unknown Error";
 }
