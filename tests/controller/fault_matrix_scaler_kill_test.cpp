@@ -108,7 +108,9 @@ TEST(FaultMatrixScalerKill, KilledBetweenDecisionAndReadyAdoptsWithoutDoubling) 
   // Every replica that was ready at the kill was adopted, not replaced.
   const auto first_ready = at_kill.replicas.front().pid;
   EXPECT_TRUE(state_replicas(after).count(first_ready)) << second.output();
-  for (const auto& r : second.get_json("/api/v1/decisions?after=0")["records"]) {
+  const nlohmann::json decisions = second.get_json("/api/v1/decisions?after=0");
+  ASSERT_TRUE(decisions.is_object());
+  for (const auto& r : decisions["records"]) {
     const int desired = r["record"].value("desired", 1);
     EXPECT_GE(desired, 1);
     EXPECT_LE(desired, kMax);
