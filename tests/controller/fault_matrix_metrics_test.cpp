@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <limits>
+#include <ostream>
 #include <string>
 
 #include "config/gpu_autoscaler.h"
@@ -87,6 +88,11 @@ std::string fault_name(Fault f) {
       return "too_few_pods";
   }
   return "?";
+}
+
+// How a row reads in test listings and ctest ("hpa-gpu, nan").
+void PrintTo(const Row& row, std::ostream* os) {
+  *os << row.policy << ", " << fault_name(row.fault);
 }
 
 // The decision kind every tick of a fault row records, and words its line must hold.
