@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "config/decision_record_json.h"
+#include "controller/observation_checks.h"
 #include "core/decision_record.h"
 #include "core/reconcile.h"
 
@@ -31,6 +32,9 @@ struct Controller::Target {
   BehaviorState behavior;
   Time next_due = 0;  // 0: at once
   nlohmann::json snapshot;
+  // What the actuator said last; shown while it cannot be read (not 0: that reads as "scaled
+  // to zero").
+  ActuatorState last_state;
 };
 
 Controller::Controller(Clock& clock, DecisionLog& log, ControllerOptions options)
@@ -78,11 +82,11 @@ void Controller::tick(Target& t) {
   TargetSetup& s = t.setup;
   auto st = s.actuator->state();
   if (!st.ok()) {
-    ActuatorState unknown;
-    hold(t, now, unknown, "actuator_error",
-         "cannot read the target's state: " + st.error().to_string());
+    hold(t, now, t.last_state, "actuator_error",
+         "cannot read the target's state: " + st.error().to_string() + "; holding");
     return;
   }
+  t.last_state = *st;
   ObserveRequest req{now, st->replicas, options_.source_timeout};
   std::optional<Result<Observation>> got;
   const int attempts = std::max(1, options_.source_attempts);
@@ -117,28 +121,59 @@ void Controller::tick(Target& t) {
     if (p.serving.sample_time)
       newest = std::max(newest.value_or(*p.serving.sample_time), *p.serving.sample_time);
   }
-  if (any_ready && (!newest || now - *newest > limit)) {
+  auto finish_hold = [&](const std::string& kind, const std::string& reason) {
     metrics_.count_source_error(s.name, s.source->name());
-    const std::string age =
-        newest ? std::to_string(static_cast<int>(now - *newest)) + " s old" : "missing";
-    hold(t, now, *st, "stale",
-         "observation stale: the newest serving sample is " + age + " (limit " +
-             std::to_string(static_cast<int>(limit)) + " s); holding");
+    hold(t, now, *st, kind, reason);
     metrics_.observe_tick(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  };
+  if (any_ready && (!newest || now - *newest > limit)) {
+    const std::string age =
+        newest ? std::to_string(static_cast<int>(now - *newest)) + " s old" : "missing";
+    finish_hold("stale", "observation stale: the newest serving sample is " + age + " (limit " +
+                             std::to_string(static_cast<int>(limit)) + " s); holding");
+    return;
+  }
+  // A value no real source produces means the source is broken: no policy sees it.
+  if (auto invalid = find_invalid_signal(obs)) {
+    finish_hold("invalid", "invalid signal: " + *invalid + "; holding");
     return;
   }
 
+  // Upstream stores scale events only after the update succeeded; a refused scale must not
+  // count against the rate limits of the next ticks.
+  const auto up_events = t.behavior.scale_up_events;
+  const auto down_events = t.behavior.scale_down_events;
   Decision d = reconcile(*s.policy, s.spec, s.settings, t.behavior, obs);
+  // Some ready pods without a fresh sample: enough to add capacity, never to remove it.
+  const Coverage coverage = sample_coverage(obs, now, limit);
+  if (!coverage.complete() && d.desired_replicas < d.current_replicas) {
+    d.reason = "scale-down to " + std::to_string(d.desired_replicas) + " withheld: " + d.reason;
+    d.desired_replicas = d.current_replicas;
+    d.rescale = false;
+    d.bound_by.clear();
+  }
   std::string kind =
       d.rescale ? (d.desired_replicas > d.current_replicas ? "scale_up" : "scale_down") : "hold";
+  if (!coverage.complete() && kind == "hold") {
+    kind = "partial";
+    d.reason += "; only " + std::to_string(coverage.reporting) + " of " +
+                std::to_string(coverage.ready) + " ready pods reported a fresh sample; holding";
+  }
   if (d.rescale) {
     const Status scaled = s.actuator->scale(d.desired_replicas);
     if (!scaled.ok()) {
-      d.reason += "; scale failed: " + scaled.error().to_string();
+      // Logged as the hold it is ("HOLD 1 (wanted 3): ...; scale failed"), never as SCALED.
+      d.reason += "; scale failed: " + scaled.error().to_string() + "; holding";
+      d.desired_replicas = d.current_replicas;
+      d.rescale = false;
+      d.bound_by.clear();
+      t.behavior.scale_up_events = up_events;
+      t.behavior.scale_down_events = down_events;
       kind = "actuator_error";
     } else {
       st->desired = d.desired_replicas;
+      t.last_state.desired = st->desired;
     }
   }
   record(t, d, kind, false);

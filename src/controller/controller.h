@@ -1,8 +1,10 @@
 // The control loop of DESIGN.md: per target and per sync period, the source's observation,
 // the policy and the behavior (core reconcile), the actuator, and one decision record. It is
 // the only place that knows about time, timeouts and retries. Doubt never scales down: a
-// source that fails every attempt, or an observation older than the staleness limit, holds
-// the count, counts the error and logs it.
+// source that fails every attempt, an observation older than the staleness limit, or one with
+// an impossible value (NaN, negative, absurdly large) holds the count, counts the error and
+// logs it; while some ready pods have no fresh sample, scale-downs are withheld
+// (docs/fault-matrix.md).
 #pragma once
 
 #include <atomic>

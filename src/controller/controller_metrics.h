@@ -19,7 +19,8 @@ class ControllerMetrics {
   void register_target(const std::string& target, const std::string& source);
   void set_replicas(const std::string& target, int desired, int current, int ready);
   // `reason` is a small closed set: scale_up, scale_down, hold, source_error, stale,
-  // actuator_error.
+  // invalid (an impossible signal value), partial (a scale-down withheld, or a hold, while some
+  // ready pods reported no fresh sample), actuator_error.
   void count_decision(const std::string& target, const std::string& reason);
   void count_source_error(const std::string& target, const std::string& source);
   void observe_tick(double seconds);

@@ -2,6 +2,8 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
+
 namespace userscale::metrics {
 namespace {
 
@@ -50,12 +52,18 @@ bool bind(void* handle, const char* symbol, Fn& fn) {
 
 }  // namespace
 
+std::string Nvml::library_path() {
+  const char* env = std::getenv("USERSCALE_NVML_LIBRARY");
+  return env && *env ? env : "libnvidia-ml.so.1";
+}
+
 Result<std::unique_ptr<Nvml>> Nvml::load() {
   auto api = std::make_unique<Api>();
-  api->handle = ::dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
+  const std::string path = library_path();
+  api->handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (api->handle == nullptr) {
     const char* why = ::dlerror();
-    return Error{"nvml", why ? why : "libnvidia-ml.so.1: cannot be loaded"};
+    return Error{"nvml", why ? why : path + ": cannot be loaded"};
   }
   void* h = api->handle;
   bind(h, "nvmlErrorString", api->error_string);
@@ -68,7 +76,7 @@ Result<std::unique_ptr<Nvml>> Nvml::load() {
                    bind(h, "nvmlDeviceGetMemoryInfo", api->memory);
   if (!all) {
     ::dlclose(h);
-    return Error{"nvml", "libnvidia-ml.so.1 lacks an expected symbol"};
+    return Error{"nvml", path + " lacks an expected symbol"};
   }
   const nvmlReturn_t rc = api->init();
   if (rc != kNvmlSuccess) {
@@ -93,10 +101,16 @@ Result<std::vector<GpuSample>> Nvml::sample() {
   nvmlReturn_t rc = api_->device_count(&count);
   if (rc != kNvmlSuccess) return Error{"nvml", "nvmlDeviceGetCount: " + api_->describe(rc)};
   std::vector<GpuSample> out;
+  // A device that stops answering (NVML_ERROR_GPU_IS_LOST, a driver reset) fails the whole
+  // sample: zeros in its place would read as an idle GPU and invite a scale-down.
+  auto failed = [&](const char* call, unsigned i, nvmlReturn_t why) {
+    return Error{"nvml",
+                 std::string(call) + "(GPU " + std::to_string(i) + "): " + api_->describe(why)};
+  };
   for (unsigned i = 0; i < count; ++i) {
     nvmlDevice_t dev = nullptr;
     rc = api_->device_by_index(i, &dev);
-    if (rc != kNvmlSuccess) continue;
+    if (rc != kNvmlSuccess) return failed("nvmlDeviceGetHandleByIndex", i, rc);
     GpuSample s;
     s.index = i;
     char buf[kUuidLength > kNameLength ? kUuidLength : kNameLength] = {};
@@ -104,15 +118,15 @@ Result<std::vector<GpuSample>> Nvml::sample() {
     buf[0] = '\0';
     if (api_->device_name(dev, buf, kNameLength) == kNvmlSuccess) s.name = buf;
     nvmlUtilization_t util{};
-    if (api_->utilization(dev, &util) == kNvmlSuccess) {
-      s.utilization_ratio = util.gpu / 100.0;
-      s.memory_utilization_ratio = util.memory / 100.0;
-    }
+    rc = api_->utilization(dev, &util);
+    if (rc != kNvmlSuccess) return failed("nvmlDeviceGetUtilizationRates", i, rc);
+    s.utilization_ratio = util.gpu / 100.0;
+    s.memory_utilization_ratio = util.memory / 100.0;
     nvmlMemory_t mem{};
-    if (api_->memory(dev, &mem) == kNvmlSuccess) {
-      s.memory_used_bytes = mem.used;
-      s.memory_total_bytes = mem.total;
-    }
+    rc = api_->memory(dev, &mem);
+    if (rc != kNvmlSuccess) return failed("nvmlDeviceGetMemoryInfo", i, rc);
+    s.memory_used_bytes = mem.used;
+    s.memory_total_bytes = mem.total;
     out.push_back(std::move(s));
   }
   return out;

@@ -97,6 +97,10 @@ std::string ServerMetrics::render(const Gauges& g) const {
   w.family("userscale_nvml_available", "1 when NVML could be loaded and GPUs can be sampled.",
            MetricType::Gauge);
   w.sample("userscale_nvml_available", {}, g.nvml_available ? 1 : 0);
+  w.family("userscale_nvml_errors_total",
+           "NVML samples that failed (GPU lost, driver error); GPU gauges are left out then.",
+           MetricType::Counter);
+  w.sample("userscale_nvml_errors_total", {}, static_cast<double>(g.nvml_errors));
   if (!g.gpus.empty()) {
     auto labels = [](const metrics::GpuSample& s) {
       return Labels{{"gpu", std::to_string(s.index)}, {"gpu_uuid", s.uuid}, {"model", s.name}};

@@ -38,6 +38,7 @@ class ServerMetrics {
     double resident_memory_bytes = 0.0;
     double start_time_seconds = 0.0;
     bool nvml_available = false;
+    std::uint64_t nvml_errors = 0;  // samples that failed since start (a lost GPU)
     std::vector<metrics::GpuSample> gpus;
   };
   std::string render(const Gauges& g) const;

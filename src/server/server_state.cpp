@@ -35,7 +35,20 @@ std::string ServerState::render_metrics() {
     std::lock_guard lock(nvml_mu);
     auto s = nvml->sample();
     g.nvml_available = s.ok();
-    if (s.ok()) g.gpus = std::move(s).value();
+    if (s.ok()) {
+      g.gpus = std::move(s).value();
+      if (!nvml_last_error.empty()) log.line("NVML answers again: GPU metrics exported");
+      nvml_last_error.clear();
+    } else {
+      // Logged when it starts (or changes), not on every scrape.
+      ++nvml_errors;
+      if (s.error().message != nvml_last_error) {
+        log.line("NVML sample failed (" + s.error().message +
+                 "): no GPU metrics until it answers; serving continues");
+      }
+      nvml_last_error = s.error().message;
+    }
+    g.nvml_errors = nvml_errors;
   }
   return metrics.render(g);
 }

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -43,6 +44,8 @@ struct ServerState {
   std::atomic<bool> draining{false};
   std::unique_ptr<metrics::Nvml> nvml;
   std::mutex nvml_mu;
+  std::uint64_t nvml_errors = 0;  // failed samples (under nvml_mu)
+  std::string nvml_last_error;    // "" while NVML answers (under nvml_mu)
   double start_time_seconds = 0.0;
 
   std::string render_metrics();

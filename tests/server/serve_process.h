@@ -3,6 +3,7 @@
 // Header-only, shared by tests/server and tests/loadgen.
 #pragma once
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -19,14 +20,19 @@ namespace userscale::testing {
 
 class ServeProcess {
  public:
-  // Starts `userscale serve --bind 127.0.0.1 --port 0 ARGS...` and waits for its port.
-  explicit ServeProcess(const std::vector<std::string>& args) {
+  // Starts `userscale serve --bind 127.0.0.1 --port 0 ARGS...` and waits for its port; its log
+  // (stderr) goes to `log_path` when given.
+  explicit ServeProcess(const std::vector<std::string>& args, const std::string& log_path = "") {
     int out_pipe[2];
     if (::pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
       ::dup2(out_pipe[1], STDOUT_FILENO);
+      if (!log_path.empty()) {
+        const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (log >= 0) ::dup2(log, STDERR_FILENO);
+      }
       ::close(out_pipe[0]);
       ::close(out_pipe[1]);
       std::vector<std::string> argv_s = {USERSCALE_BINARY, "serve",  "--bind",
