@@ -22,6 +22,8 @@ struct KubeWorld::Entry {
   std::unique_ptr<KubernetesActuator> actuator;
   std::unique_ptr<MetricSource> source;
   json status;  // as last written
+  std::string invalid;  // why it is not acted on; written to its status by the leader
+  bool invalid_written = false;
 };
 
 namespace {
@@ -172,7 +174,10 @@ void KubeWorld::run(const std::atomic<bool>& stop) {
                : "not the leader: watching only");
       was_leading = lead;
     }
-    if (lead) controller_.tick_due();
+    if (lead) {
+      write_invalid_statuses();
+      controller_.tick_due();
+    }
     clock.wait_until(clock.now() + 0.1, stop);
   }
 }
@@ -192,6 +197,19 @@ void KubeWorld::sync_autoscalers() {
   }
   for (const auto& [key, obj] : seen) {
     if (!entries_.count(key)) add(key, obj);
+  }
+}
+
+void KubeWorld::write_invalid_statuses() {
+  for (auto& [key, e] : entries_) {
+    if (e->invalid.empty() || e->invalid_written) continue;
+    json status = e->status;
+    status["observedGeneration"] = e->generation;
+    json c = condition("ScalingActive", "False", "InvalidSpec", e->invalid);
+    c["lastTransitionTime"] = now_text();
+    status["conditions"] = json::array({c});
+    write_status(*e, status);
+    e->invalid_written = true;
   }
 }
 
@@ -220,12 +238,7 @@ void KubeWorld::add(const std::string& key, const json& obj) {
 
   auto invalid = [&](const std::string& why) {
     say("GPUAutoscaler " + key + " not acted on: " + why);
-    json status = entry.status;
-    status["observedGeneration"] = entry.generation;
-    const std::string now = now_text();
-    status["conditions"] = json::array({condition("ScalingActive", "False", "InvalidSpec", why)});
-    status["conditions"][0]["lastTransitionTime"] = now;
-    write_status(entry, status);
+    entry.invalid = why;
   };
   auto parsed = parse_gpu_autoscaler_yaml(as_written(obj).dump());
   if (!parsed.ok()) {

@@ -64,6 +64,7 @@ class KubeWorld {
   void sync_autoscalers();
   void add(const std::string& key, const nlohmann::json& obj);
   void drop(const std::string& key);
+  void write_invalid_statuses();
   void write_status(Entry& e, nlohmann::json status);
   void post_event(const Entry& e, const std::string& reason, const std::string& message,
                   const std::string& type);

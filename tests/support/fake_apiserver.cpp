@@ -252,9 +252,22 @@ bool FakeApiServer::handle(Stream& s, const Route& route, Conn& c) {
   if (fault && fault->kind == FakeFault::Kind::Slow) std::this_thread::sleep_for(fault->delay);
   Answer a;
   bool authorized = c.verified_client;
+  std::optional<std::string> text;
   {
     std::lock_guard lock(mu_);
     if (token_.empty() || r.authorization == "Bearer " + token_) authorized = true;
+    if (auto t = texts_.find(r.path); t != texts_.end() && r.method == "GET") text = t->second;
+  }
+  if (text) {
+    log_request(r, 200);
+    http::response<http::string_body> res{http::status::ok, 11};
+    res.set(http::field::content_type, "text/plain; version=0.0.4");
+    res.body() = *text;
+    res.keep_alive(true);
+    res.prepare_payload();
+    boost::system::error_code ec;
+    http::write(s, res, ec);
+    return !ec;
   }
   // parse the API path
   std::vector<std::string> parts;

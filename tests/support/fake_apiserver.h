@@ -90,6 +90,9 @@ class FakeApiServer {
   std::int64_t resource_version() const;
 
   void inject(FakeFault f);
+  // Serves `body` as text/plain for GET `path` without authentication (a pod's /metrics in
+  // tests); an empty body removes it (then 404).
+  void set_text(const std::string& path, const std::string& body);
   std::vector<LoggedRequest> requests() const;
   std::size_t request_count() const { return request_count_.load(); }
   int count(const std::string& method, const std::string& path_contains) const;
@@ -153,6 +156,7 @@ class FakeApiServer {
   };
   std::vector<Event> history_;
   std::vector<FakeFault> faults_;
+  std::map<std::string, std::string> texts_;
   std::vector<LoggedRequest> log_;
   std::atomic<std::size_t> request_count_{0};
 };

@@ -425,6 +425,15 @@ std::int64_t FakeApiServer::resource_version() const {
   return rv_;
 }
 
+void FakeApiServer::set_text(const std::string& path, const std::string& body) {
+  std::lock_guard lock(mu_);
+  if (body.empty()) {
+    texts_.erase(path);
+  } else {
+    texts_[path] = body;
+  }
+}
+
 void FakeApiServer::inject(FakeFault f) {
   std::lock_guard lock(mu_);
   faults_.push_back(std::move(f));
