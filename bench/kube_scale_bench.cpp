@@ -19,10 +19,10 @@
 #include "support/child_process.h"
 #include "support/fake_apiserver.h"
 
+using nlohmann::json;
 using userscale::testing::ChildProcess;
 using userscale::testing::FakeApiServer;
 using userscale::testing::FakeApiServerOptions;
-using nlohmann::json;
 
 namespace {
 
@@ -70,31 +70,34 @@ int main(int argc, char** argv) {
   mo.tls = false;
   mo.token = "";
   FakeApiServer pods_metrics(mo);
-  pods_metrics.set_text("/metrics",
-                        "# TYPE userscale_requests_in_flight gauge\nuserscale_requests_in_flight 2\n");
+  pods_metrics.set_text(
+      "/metrics", "# TYPE userscale_requests_in_flight gauge\nuserscale_requests_in_flight 2\n");
   FakeApiServerOptions ao;
   ao.bookmark_interval = std::chrono::seconds(60);
   FakeApiServer api(ao);
   for (int i = 0; i < n; ++i) {
     const std::string name = "svc-" + std::to_string(i);
     api.create(FakeApiServer::deployment("default", name, 1, pods_metrics.port()));
-    api.create({{"apiVersion", "userscale.dev/v1alpha1"},
-                {"kind", "GPUAutoscaler"},
-                {"metadata", {{"name", name}, {"namespace", "default"}}},
-                {"spec",
-                 {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", name}}},
-                  {"minReplicas", 1},
-                  {"maxReplicas", 8},
-                  {"metrics", json::array({{{"type", "Pods"},
-                                            {"pods", {{"metric", {{"name", "requests_in_flight"}}},
-                                                      {"target", {{"type", "AverageValue"}, {"averageValue", "2"}}}}}}})},
-                  {"policy", {{"name", "hpa"}}},
-                  {"syncPeriodSeconds", 5}}}});
+    api.create(
+        {{"apiVersion", "userscale.dev/v1alpha1"},
+         {"kind", "GPUAutoscaler"},
+         {"metadata", {{"name", name}, {"namespace", "default"}}},
+         {"spec",
+          {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", name}}},
+           {"minReplicas", 1},
+           {"maxReplicas", 8},
+           {"metrics",
+            json::array({{{"type", "Pods"},
+                          {"pods",
+                           {{"metric", {{"name", "requests_in_flight"}}},
+                            {"target", {{"type", "AverageValue"}, {"averageValue", "2"}}}}}}})},
+           {"policy", {{"name", "hpa"}}},
+           {"syncPeriodSeconds", 5}}}});
   }
   const std::string dir = api.dir();
   const std::string kubeconfig = api.write_kubeconfig(dir + "/kubeconfig");
-  ChildProcess scaler({USERSCALE_BINARY, "scaler", "--world", "kubernetes", "--kubeconfig", kubeconfig,
-                       "--namespace", "default", "--run-dir", dir + "/run", "--quiet",
+  ChildProcess scaler({USERSCALE_BINARY, "scaler", "--world", "kubernetes", "--kubeconfig",
+                       kubeconfig, "--namespace", "default", "--run-dir", dir + "/run", "--quiet",
                        "--kube-qps", qps, "--kube-burst", burst, "--leader-elect", "true"},
                       dir + "/scaler.out", dir + "/scaler.err");
   // Warm up: every target ticked once (the first tick of all targets comes at once).
@@ -125,10 +128,12 @@ int main(int argc, char** argv) {
   const double rss = rss_mib(pid, "VmRSS:");
   scaler.signal(SIGTERM);
   scaler.wait(std::chrono::seconds(60));
-  std::printf("| GPUAutoscalers | sync | window | decisions/s | CPU per tick | CPU (cores) | RSS (MiB, end / peak) | API requests/s | QPS/burst |\n");
+  std::printf(
+      "| GPUAutoscalers | sync | window | decisions/s | CPU per tick | CPU (cores) | RSS (MiB, end "
+      "/ peak) | API requests/s | QPS/burst |\n");
   std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-  std::printf("| %d | 5 s | %.0f s | %.1f | %.1f us | %.3f | %.1f / %.1f | %.1f | %s/%s |\n", n, wall,
-              decisions / wall, decisions ? cpu / decisions * 1e6 : 0.0, cpu / wall, rss, peak,
-              requests / wall, qps.c_str(), burst.c_str());
+  std::printf("| %d | 5 s | %.0f s | %.1f | %.1f us | %.3f | %.1f / %.1f | %.1f | %s/%s |\n", n,
+              wall, decisions / wall, decisions ? cpu / decisions * 1e6 : 0.0, cpu / wall, rss,
+              peak, requests / wall, qps.c_str(), burst.c_str());
   return 0;
 }

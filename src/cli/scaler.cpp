@@ -228,10 +228,12 @@ void add_scaler_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--duration", o->duration, "Stop after this many seconds (0: until a signal)");
   // --world kubernetes (src/cli/scaler_kubernetes.h)
   KubeScalerOptions& k = o->kube;
-  cmd->add_option("--kubeconfig", k.kubeconfig, "kubeconfig file (default $KUBECONFIG, ~/.kube/config)");
+  cmd->add_option("--kubeconfig", k.kubeconfig,
+                  "kubeconfig file (default $KUBECONFIG, ~/.kube/config)");
   cmd->add_option("--context", k.context, "kubeconfig context (default: current-context)");
   cmd->add_flag("--in-cluster", k.in_cluster, "Service account and KUBERNETES_SERVICE_HOST/PORT");
-  cmd->add_option("--namespace", k.namespace_name, "Watch GPUAutoscalers here (default: context's)");
+  cmd->add_option("--namespace", k.namespace_name,
+                  "Watch GPUAutoscalers here (default: context's)");
   cmd->add_flag("--all-namespaces", k.all_namespaces, "Watch GPUAutoscalers in every namespace");
   cmd->add_option("--prometheus", k.prometheus, "Prometheus URL for --source prometheus")
       ->capture_default_str();
@@ -244,7 +246,8 @@ void add_scaler_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--lease-duration", k.lease_duration, "Seconds")->capture_default_str();
   cmd->add_option("--renew-deadline", k.renew_deadline, "Seconds")->capture_default_str();
   cmd->add_option("--retry-period", k.retry_period, "Seconds")->capture_default_str();
-  cmd->add_option("--identity", k.identity, "Lease holder identity (default $POD_NAME or HOST-PID)");
+  cmd->add_option("--identity", k.identity,
+                  "Lease holder identity (default $POD_NAME or HOST-PID)");
   cmd->add_flag("--quiet", k.quiet, "No decision lines on stdout (still in the run dir)");
   cmd->callback([o, &exit_code] { exit_code = run_scaler(*o); });
 }

@@ -54,7 +54,8 @@ std::string default_identity() {
 
 int run_kubernetes_scaler(const KubeScalerOptions& o) {
   if (o.source != "scrape" && o.source != "prometheus") {
-    std::cerr << "userscale scaler: --source must be scrape or prometheus (got \"" << o.source << "\")\n";
+    std::cerr << "userscale scaler: --source must be scrape or prometheus (got \"" << o.source
+              << "\")\n";
     return 2;
   }
   auto prom = metrics::parse_url(o.prometheus);
@@ -75,9 +76,10 @@ int run_kubernetes_scaler(const KubeScalerOptions& o) {
     std::cerr << "userscale scaler: " << client.error().to_string() << "\n";
     return 2;
   }
-  const std::string ns = o.all_namespaces ? "" : !o.namespace_name.empty() ? o.namespace_name
-                                             : !config->namespace_name.empty() ? config->namespace_name
-                                                                              : "default";
+  const std::string ns = o.all_namespaces                  ? ""
+                         : !o.namespace_name.empty()       ? o.namespace_name
+                         : !config->namespace_name.empty() ? config->namespace_name
+                                                           : "default";
   std::mutex out_mu;
   auto say = [&out_mu](const std::string& line) {
     std::lock_guard lock(out_mu);
@@ -91,10 +93,10 @@ int run_kubernetes_scaler(const KubeScalerOptions& o) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
 
-  const std::filesystem::path run_dir =
-      o.run_dir.empty() ? std::filesystem::temp_directory_path() /
-                              ("userscale-kube-" + std::to_string(::getpid()))
-                        : std::filesystem::path(o.run_dir);
+  const std::filesystem::path run_dir = o.run_dir.empty()
+                                            ? std::filesystem::temp_directory_path() /
+                                                  ("userscale-kube-" + std::to_string(::getpid()))
+                                            : std::filesystem::path(o.run_dir);
   std::filesystem::create_directories(run_dir);
   controller::RealClock clock;
   controller::DecisionLog log(run_dir / "decisions.jsonl", [&out_mu, &o](const std::string& line) {
@@ -123,7 +125,9 @@ int run_kubernetes_scaler(const KubeScalerOptions& o) {
   wo.cpu_request_cores = o.cpu_request;
   wo.identity = o.identity.empty() ? default_identity() : o.identity;
   wo.leader_elect = o.leader_elect;
-  wo.leader.namespace_name = !o.lease_namespace.empty() ? o.lease_namespace : ns.empty() ? "default" : ns;
+  wo.leader.namespace_name = !o.lease_namespace.empty() ? o.lease_namespace
+                             : ns.empty()               ? "default"
+                                                        : ns;
   wo.leader.name = o.lease_name;
   wo.leader.identity = wo.identity;
   wo.leader.lease_duration = ms(o.lease_duration);
@@ -135,9 +139,10 @@ int run_kubernetes_scaler(const KubeScalerOptions& o) {
 
   say("world kubernetes, " + config->source + ", server " + config->scheme + "://" + config->host +
       ":" + config->port + ", namespace " + (ns.empty() ? "(all)" : ns) + ", source " + o.source +
-      ", identity " + wo.identity + (o.leader_elect ? ", leader election on lease " +
-                                                          wo.leader.namespace_name + "/" + wo.leader.name
-                                                    : ", no leader election"));
+      ", identity " + wo.identity +
+      (o.leader_elect
+           ? ", leader election on lease " + wo.leader.namespace_name + "/" + wo.leader.name
+           : ", no leader election"));
   if (auto st = world.start(std::chrono::seconds(30)); !st.ok()) {
     std::cerr << "userscale scaler: " << st.error().to_string() << "\n";
     return 1;

@@ -32,15 +32,16 @@ bool ready(const json& status) {
 }  // namespace
 
 Result<std::string> scale_path(const KubeTargetRef& t) {
-  static const std::map<std::string, std::string> kPlural = {
-      {"Deployment", "deployments"}, {"StatefulSet", "statefulsets"}, {"ReplicaSet", "replicasets"}};
+  static const std::map<std::string, std::string> kPlural = {{"Deployment", "deployments"},
+                                                             {"StatefulSet", "statefulsets"},
+                                                             {"ReplicaSet", "replicasets"}};
   auto it = kPlural.find(t.kind);
   if (it == kPlural.end() || t.api_version != "apps/v1") {
-    return Error{"spec.scaleTargetRef",
-                 "cannot scale " + t.api_version + " " + t.kind +
-                     " (apps/v1 Deployment, StatefulSet or ReplicaSet)"};
+    return Error{"spec.scaleTargetRef", "cannot scale " + t.api_version + " " + t.kind +
+                                            " (apps/v1 Deployment, StatefulSet or ReplicaSet)"};
   }
-  return "/apis/apps/v1/namespaces/" + t.namespace_name + "/" + it->second + "/" + t.name + "/scale";
+  return "/apis/apps/v1/namespaces/" + t.namespace_name + "/" + it->second + "/" + t.name +
+         "/scale";
 }
 
 std::optional<ReplicaView> replica_of_pod(const json& pod) {
@@ -57,7 +58,8 @@ std::optional<ReplicaView> replica_of_pod(const json& pod) {
   } else {
     r.phase = ReplicaPhase::Pending;
   }
-  if (status.contains("startTime")) r.started = parse_rfc3339(status["startTime"].get<std::string>());
+  if (status.contains("startTime"))
+    r.started = parse_rfc3339(status["startTime"].get<std::string>());
   const std::string ip = status.value("podIP", "");
   const std::string port = port_of(pod);
   if (!ip.empty() && !port.empty()) r.address = ip + ":" + port;
@@ -69,7 +71,9 @@ std::optional<ReplicaView> replica_of_pod(const json& pod) {
 KubernetesActuator::KubernetesActuator(actuate::kube::KubeClient& client,
                                        actuate::kube::Informer& pods, KubeTargetRef target,
                                        int conflict_attempts)
-    : client_(client), pods_(pods), target_(std::move(target)),
+    : client_(client),
+      pods_(pods),
+      target_(std::move(target)),
       conflict_attempts_(conflict_attempts) {
   auto p = scale_path(target_);
   path_ = p.ok() ? *p : "";
@@ -111,7 +115,8 @@ Result<ActuatorState> KubernetesActuator::state() {
     const json& md = pod["metadata"];
     if (md.value("namespace", "") != target_.namespace_name) return;
     Labels labels;
-    for (const auto& [k, v] : md.value("labels", json::object()).items()) labels[k] = v.get<std::string>();
+    for (const auto& [k, v] : md.value("labels", json::object()).items())
+      labels[k] = v.get<std::string>();
     for (const auto& q : *reqs) {
       if (!requirement_matches(q, labels)) return;
     }

@@ -21,7 +21,7 @@ struct KubeWorld::Entry {
   std::string target;  // the controller's target name; empty when not acted on
   std::unique_ptr<KubernetesActuator> actuator;
   std::unique_ptr<MetricSource> source;
-  json status;  // as last written
+  json status;          // as last written
   std::string invalid;  // why it is not acted on; written to its status by the leader
   bool invalid_written = false;
 };
@@ -39,10 +39,11 @@ std::string status_path(const std::string& ns, const std::string& name) {
 // Drops what the API server adds, so that the strict parser reads the object as written.
 json as_written(const json& obj) {
   json md = obj.value("metadata", json::object());
-  json clean = {{"apiVersion", obj.value("apiVersion", "")},
-                {"kind", obj.value("kind", "")},
-                {"metadata", {{"name", md.value("name", "")}, {"namespace", md.value("namespace", "")}}},
-                {"spec", obj.value("spec", json::object())}};
+  json clean = {
+      {"apiVersion", obj.value("apiVersion", "")},
+      {"kind", obj.value("kind", "")},
+      {"metadata", {{"name", md.value("name", "")}, {"namespace", md.value("namespace", "")}}},
+      {"spec", obj.value("spec", json::object())}};
   if (md.contains("labels")) clean["metadata"]["labels"] = md["labels"];
   return clean;
 }
@@ -65,18 +66,21 @@ json autoscaler_status(const Decision& d, const std::string& kind, const json& p
                        std::int64_t generation, const std::string& now) {
   json conditions = json::array();
   if (!d.conditions.empty()) {
-    for (const auto& c : d.conditions) conditions.push_back(condition(c.type, c.status, c.reason, c.message));
+    for (const auto& c : d.conditions)
+      conditions.push_back(condition(c.type, c.status, c.reason, c.message));
   } else if (kind == "actuator_error") {
     conditions.push_back(condition("AbleToScale", "False", "FailedGetScale", d.reason));
   } else {
     conditions.push_back(condition("AbleToScale", "True", "SucceededGetScale",
                                    "the controller was able to get the target's current scale"));
     conditions.push_back(condition("ScalingActive", "False",
-                                   kind == "stale" ? "StaleMetrics" : "FailedGetPodsMetric", d.reason));
+                                   kind == "stale" ? "StaleMetrics" : "FailedGetPodsMetric",
+                                   d.reason));
   }
   if (kind == "actuator_error" && !d.conditions.empty()) {
     for (auto& c : conditions) {
-      if (c["type"] == "AbleToScale") c = condition("AbleToScale", "False", "FailedUpdateScale", d.reason);
+      if (c["type"] == "AbleToScale")
+        c = condition("AbleToScale", "False", "FailedUpdateScale", d.reason);
     }
   }
   std::map<std::string, json> old;
@@ -187,7 +191,8 @@ void KubeWorld::sync_autoscalers() {
   for (auto& obj : autoscalers_->objects()) seen[actuate::kube::object_key(obj)] = std::move(obj);
   for (auto it = entries_.begin(); it != entries_.end();) {
     auto s = seen.find(it->first);
-    if (s == seen.end() || s->second.value("spec", json::object()).dump() != it->second->spec_text) {
+    if (s == seen.end() ||
+        s->second.value("spec", json::object()).dump() != it->second->spec_text) {
       const std::string key = it->first;
       ++it;
       drop(key);
@@ -289,10 +294,12 @@ void KubeWorld::on_decision(const std::string& target, const Decision& d, const 
   write_status(e, autoscaler_status(d, kind, e.status, e.generation, now));
   if (kind == "scale_up" || kind == "scale_down") {
     post_event(e, "SuccessfulRescale",
-               "New size: " + std::to_string(d.desired_replicas) + "; reason: " + d.reason, "Normal");
+               "New size: " + std::to_string(d.desired_replicas) + "; reason: " + d.reason,
+               "Normal");
   } else if (kind == "actuator_error" && d.rescale) {
     post_event(e, "FailedRescale",
-               "New size: " + std::to_string(d.desired_replicas) + "; reason: " + d.reason, "Warning");
+               "New size: " + std::to_string(d.desired_replicas) + "; reason: " + d.reason,
+               "Warning");
   }
 }
 
@@ -302,7 +309,8 @@ void KubeWorld::write_status(Entry& e, json status) {
     return;  // unchanged: no write (1,000 objects must not cost 200 writes a second)
   }
   const std::string path = status_path(e.ns, e.name);
-  auto r = client_.call("PATCH", path, json{{"status", status}}.dump(), "application/merge-patch+json");
+  auto r =
+      client_.call("PATCH", path, json{{"status", status}}.dump(), "application/merge-patch+json");
   if (!r.ok() || r->status != 200) {
     say("cannot write the status of " + e.key + ": " +
         (r.ok() ? actuate::kube::api_error(*r, path).to_string() : r.error().to_string()));

@@ -27,8 +27,8 @@ namespace userscale::controller {
 inline constexpr const char* kGpuAutoscalerPlural = "gpuautoscalers";
 
 struct KubeWorldOptions {
-  std::string namespace_name;  // empty: every namespace
-  std::string source = "scrape";   // or "prometheus"
+  std::string namespace_name;     // empty: every namespace
+  std::string source = "scrape";  // or "prometheus"
   std::string prometheus_host = "127.0.0.1";
   std::string prometheus_port = "9090";
   std::string prometheus_job = "userscale";
@@ -79,7 +79,7 @@ class KubeWorld {
   std::unique_ptr<LeaderElector> elector_;
   std::atomic<bool> dirty_{true};
   std::map<std::string, std::unique_ptr<Entry>> entries_;  // by "namespace/name"
-  std::map<std::string, std::string> by_target_;          // controller target -> entry key
+  std::map<std::string, std::string> by_target_;           // controller target -> entry key
 };
 
 // The HPA-like status for a decision; `previous` keeps lastTransitionTime and lastScaleTime.

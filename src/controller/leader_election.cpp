@@ -14,7 +14,8 @@ namespace {
 std::string micro_time() {
   // MicroTime: RFC 3339 with microseconds.
   const auto now = std::chrono::system_clock::now();
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  const auto us =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
   std::string base = format_rfc3339(static_cast<double>(us / 1'000'000));
   if (!base.empty() && base.back() == 'Z') base.pop_back();
   char frac[16];
@@ -57,8 +58,9 @@ void LeaderElector::stop() {
 
 bool LeaderElector::try_acquire_or_renew() {
   const auto now = SteadyClock::now();
-  const int duration_s =
-      std::max<int>(1, static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(o_.lease_duration).count()));
+  const int duration_s = std::max<int>(
+      1, static_cast<int>(
+             std::chrono::duration_cast<std::chrono::seconds>(o_.lease_duration).count()));
   json spec = {{"holderIdentity", o_.identity},
                {"leaseDurationSeconds", duration_s},
                {"acquireTime", micro_time()},
@@ -116,13 +118,18 @@ void LeaderElector::run() {
     const auto now = SteadyClock::now();
     if (ok) {
       last_renew = now;
-      if (!leader_.exchange(true) && o_.log) o_.log("became the leader (lease " + o_.namespace_name + "/" + o_.name + ", identity " + o_.identity + ")");
+      if (!leader_.exchange(true) && o_.log)
+        o_.log("became the leader (lease " + o_.namespace_name + "/" + o_.name + ", identity " +
+               o_.identity + ")");
     } else if (leader_.load() && now - last_renew > o_.renew_deadline) {
       leader_ = false;
-      if (o_.log) o_.log("lost the lease " + o_.namespace_name + "/" + o_.name + ": not renewed within the renew deadline; not acting");
+      if (o_.log)
+        o_.log("lost the lease " + o_.namespace_name + "/" + o_.name +
+               ": not renewed within the renew deadline; not acting");
     }
     const auto until = SteadyClock::now() + o_.retry_period;
-    while (!stop_ && SteadyClock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    while (!stop_ && SteadyClock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
 

@@ -22,7 +22,8 @@ const char* kPods = "/api/v1/namespaces/default/pods";
 
 std::unique_ptr<KubeClient> client_for(FakeApiServer& server, KubeClientOptions o = {}) {
   static testing::ScratchDir dir("kube-client");
-  auto c = load_kubeconfig(server.write_kubeconfig(dir.file("config-" + std::to_string(server.port()))));
+  auto c =
+      load_kubeconfig(server.write_kubeconfig(dir.file("config-" + std::to_string(server.port()))));
   EXPECT_TRUE(c.ok());
   o.backoff.base = std::chrono::milliseconds(50);
   auto client = KubeClient::create(*c, o);
@@ -108,7 +109,8 @@ TEST(KubeClient, RetriesSlowAnswersAndDroppedConnections) {
   KubeClientOptions o;
   o.timeout = std::chrono::milliseconds(300);
   auto client = client_for(server, o);
-  server.inject({FakeFault::Kind::Slow, 0, std::nullopt, std::chrono::milliseconds(1500), "", "/pods", 1});
+  server.inject(
+      {FakeFault::Kind::Slow, 0, std::nullopt, std::chrono::milliseconds(1500), "", "/pods", 1});
   auto slow = client->call("GET", kPods);
   ASSERT_TRUE(slow.ok()) << slow.error().to_string();
   EXPECT_EQ(slow->status, 200);
@@ -153,7 +155,8 @@ TEST(KubeClient, WatchDeliversEventsAndBookmarks) {
   std::vector<std::string> types;
   int bookmarks = 0;
   auto done = client->stream(
-      std::string(kPods) + "?watch=1&allowWatchBookmarks=true&labelSelector=app%3Dweb&resourceVersion=" + rv,
+      std::string(kPods) +
+          "?watch=1&allowWatchBookmarks=true&labelSelector=app%3Dweb&resourceVersion=" + rv,
       [&](std::string_view line) {
         const auto ev = nlohmann::json::parse(line);
         if (ev["type"] == "BOOKMARK") {
@@ -176,12 +179,13 @@ TEST(KubeClient, WatchFromACompactedVersionGets410) {
   auto client = client_for(server);
   server.compact();
   nlohmann::json error;
-  auto done = client->stream(std::string(kPods) + "?watch=1&resourceVersion=1",
-                             [&](std::string_view line) {
-                               error = nlohmann::json::parse(line);
-                               return false;
-                             },
-                             std::chrono::seconds(10));
+  auto done = client->stream(
+      std::string(kPods) + "?watch=1&resourceVersion=1",
+      [&](std::string_view line) {
+        error = nlohmann::json::parse(line);
+        return false;
+      },
+      std::chrono::seconds(10));
   ASSERT_TRUE(done.ok());
   EXPECT_EQ(error["type"], "ERROR");
   EXPECT_EQ(error["object"]["code"], 410);

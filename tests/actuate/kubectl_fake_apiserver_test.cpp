@@ -22,8 +22,9 @@ struct Kubectl {
   }
   // The exit code; stdout in `out`.
   int run(std::vector<std::string> args, std::string& out) {
-    std::vector<std::string> argv = {"/usr/bin/kubectl", "--kubeconfig", config,
-                                     "--cache-dir", dir.file("cache"), "--request-timeout=20s"};
+    std::vector<std::string> argv = {
+        "/usr/bin/kubectl", "--kubeconfig",    config,
+        "--cache-dir",      dir.file("cache"), "--request-timeout=20s"};
     argv.insert(argv.end(), args.begin(), args.end());
     const int rc = run_to_end(argv, dir.file("out"), dir.file("err"), std::chrono::seconds(60));
     out = read_text(dir.file("out"));

@@ -17,11 +17,17 @@ using testing::FakeCluster;
 using userscale::testing::FakeFault;
 
 TEST(ReplicaOfPod, PhasesAddressAndGpu) {
-  json pod = {{"metadata", {{"name", "web-1"}, {"annotations", {{"userscale.dev/gpu-uuid", "GPU-1"}}}}},
-              {"spec", {{"containers", json::array({{{"ports", json::array({{{"containerPort", 80}},
-                                                                              {{"name", "metrics"}, {"containerPort", 9400}}})}}})}}},
-              {"status", {{"phase", "Running"}, {"podIP", "10.1.2.3"}, {"startTime", "2026-01-01T00:00:00Z"},
-                          {"conditions", json::array({{{"type", "Ready"}, {"status", "True"}}})}}}};
+  json pod = {
+      {"metadata", {{"name", "web-1"}, {"annotations", {{"userscale.dev/gpu-uuid", "GPU-1"}}}}},
+      {"spec",
+       {{"containers", json::array({{{"ports", json::array({{{"containerPort", 80}},
+                                                            {{"name", "metrics"},
+                                                             {"containerPort", 9400}}})}}})}}},
+      {"status",
+       {{"phase", "Running"},
+        {"podIP", "10.1.2.3"},
+        {"startTime", "2026-01-01T00:00:00Z"},
+        {"conditions", json::array({{{"type", "Ready"}, {"status", "True"}}})}}}};
   auto r = replica_of_pod(pod);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->phase, ReplicaPhase::Ready);
@@ -57,7 +63,8 @@ TEST(KubernetesActuator, StateAndScaleWithAConflict) {
   co.backoff.base = std::chrono::milliseconds(20);
   auto client = actuate::kube::KubeClient::create(*config, co);
   ASSERT_TRUE(client.ok());
-  actuate::kube::Informer pods(**client, {"/api/v1/namespaces/default/pods", "", 300, std::chrono::milliseconds(200), {}});
+  actuate::kube::Informer pods(
+      **client, {"/api/v1/namespaces/default/pods", "", 300, std::chrono::milliseconds(200), {}});
   pods.start();
   ASSERT_TRUE(pods.wait_synced(std::chrono::seconds(20)));
   // a pod of another workload must not count
@@ -77,8 +84,9 @@ TEST(KubernetesActuator, StateAndScaleWithAConflict) {
   ASSERT_TRUE(act.scale(4).ok());
   EXPECT_EQ(cluster.replicas(), 4);
   EXPECT_EQ(cluster.api.count("PATCH", "/deployments/web/scale"), 2);
-  EXPECT_TRUE(testing::eventually([&] { return act.state().ok() && act.state()->replicas.size() == 4; },
-                                  std::chrono::seconds(20)));
+  EXPECT_TRUE(
+      testing::eventually([&] { return act.state().ok() && act.state()->replicas.size() == 4; },
+                          std::chrono::seconds(20)));
 
   // A conflict that never heals ends in an error, not a loop.
   cluster.api.inject({FakeFault::Kind::Status, 409, std::nullopt, {}, "PATCH", "/scale", 100});

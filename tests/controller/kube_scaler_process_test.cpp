@@ -23,17 +23,20 @@ using namespace std::chrono_literals;
 
 std::vector<std::string> scaler_argv(const FakeCluster& c, const std::string& run_dir,
                                      std::vector<std::string> extra) {
-  std::vector<std::string> argv = {USERSCALE_BINARY, "scaler", "--world", "kubernetes",
-                                   "--kubeconfig", c.kubeconfig, "--namespace", "default",
-                                   "--run-dir", run_dir, "--window", "2", "--duration", "120",
-                                   "--source-attempts", "1"};
+  std::vector<std::string> argv = {
+      USERSCALE_BINARY, "scaler",  "--world",           "kubernetes", "--kubeconfig", c.kubeconfig,
+      "--namespace",    "default", "--run-dir",         run_dir,      "--window",     "2",
+      "--duration",     "120",     "--source-attempts", "1"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return argv;
 }
 
 struct Scaler {
-  Scaler(const FakeCluster& c, const std::string& name, std::vector<std::string> extra = {"--leader-elect", "false"})
-      : out(c.dir.file(name + ".out")), err(c.dir.file(name + ".err")), run_dir(c.dir.file(name)),
+  Scaler(const FakeCluster& c, const std::string& name,
+         std::vector<std::string> extra = {"--leader-elect", "false"})
+      : out(c.dir.file(name + ".out")),
+        err(c.dir.file(name + ".err")),
+        run_dir(c.dir.file(name)),
         child(scaler_argv(c, run_dir, extra), out, err) {}
   std::string log() const { return read_text(out) + read_text(err); }
   std::string out, err, run_dir;
@@ -52,19 +55,22 @@ TEST(KubeScalerProcess, ScalesUpToMaxThenDownToMinWithStatusAndEvents) {
   c.api.create(testing::gpu_autoscaler("web", "web", 1, 4));
   Scaler s(c, "a");
   int highest = 0, lowest = 100;
-  ASSERT_TRUE(eventually([&] { return max_replicas_seen(c, highest, lowest) == 4; }, 60s)) << s.log();
+  ASSERT_TRUE(eventually([&] { return max_replicas_seen(c, highest, lowest) == 4; }, 60s))
+      << s.log();
   for (int i = 0; i < 30; ++i) {  // three more ticks at the ceiling
     max_replicas_seen(c, highest, lowest);
     std::this_thread::sleep_for(100ms);
   }
   EXPECT_EQ(highest, 4) << "never past maxReplicas";
-  ASSERT_TRUE(eventually([&] { return c.autoscaler("web")["status"].value("desiredReplicas", 0) == 4; }, 20s));
+  ASSERT_TRUE(eventually(
+      [&] { return c.autoscaler("web")["status"].value("desiredReplicas", 0) == 4; }, 20s));
   const json status = c.autoscaler("web")["status"];
   EXPECT_TRUE(status.contains("lastScaleTime"));
   EXPECT_EQ(status["conditions"][0]["type"], "AbleToScale");
   bool limited = false;
   for (const auto& cond : status["conditions"]) {
-    if (cond["type"] == "ScalingLimited") limited = cond["status"] == "True" && cond["reason"] == "TooManyReplicas";
+    if (cond["type"] == "ScalingLimited")
+      limited = cond["status"] == "True" && cond["reason"] == "TooManyReplicas";
   }
   EXPECT_TRUE(limited) << status.dump();
   const auto events = c.api.list("/api/v1/namespaces/default/events");
@@ -74,7 +80,8 @@ TEST(KubeScalerProcess, ScalesUpToMaxThenDownToMinWithStatusAndEvents) {
   EXPECT_NE(events[0]["message"].get<std::string>().find("New size:"), std::string::npos);
 
   c.pods_metrics.set_text("/metrics", testing::serve_metrics(0.5));
-  ASSERT_TRUE(eventually([&] { return max_replicas_seen(c, highest, lowest) == 1; }, 60s)) << s.log();
+  ASSERT_TRUE(eventually([&] { return max_replicas_seen(c, highest, lowest) == 1; }, 60s))
+      << s.log();
   for (int i = 0; i < 30; ++i) {
     max_replicas_seen(c, highest, lowest);
     std::this_thread::sleep_for(100ms);
@@ -94,7 +101,8 @@ TEST(KubeScalerProcess, HoldsOnMissingMetricsAndRefusesAnInvalidObject) {
   ASSERT_TRUE(eventually([&] { return c.autoscaler("bad").contains("status"); }, 20s));
   const json bad_status = c.autoscaler("bad")["status"];
   EXPECT_EQ(bad_status["conditions"][0]["reason"], "InvalidSpec");
-  EXPECT_NE(bad_status["conditions"][0]["message"].get<std::string>().find("minReplicas"), std::string::npos)
+  EXPECT_NE(bad_status["conditions"][0]["message"].get<std::string>().find("minReplicas"),
+            std::string::npos)
       << bad_status.dump();
   EXPECT_EQ(c.api.count("", "/deployments/other/scale"), 0);
 
@@ -120,21 +128,26 @@ TEST(KubeScalerProcess, HoldsOnMissingMetricsAndRefusesAnInvalidObject) {
 TEST(KubeScalerProcess, SurvivesTheApiServersFaults) {
   FakeCluster c(1, 6);
   c.api.create(testing::gpu_autoscaler("web", "web", 1, 4));
-  c.api.inject({FakeFault::Kind::Status, 503, std::nullopt, {}, "GET", "/deployments/web/scale", 2});
+  c.api.inject(
+      {FakeFault::Kind::Status, 503, std::nullopt, {}, "GET", "/deployments/web/scale", 2});
   c.api.inject({FakeFault::Kind::Status, 429, 1, {}, "", "", 1});
-  c.api.inject({FakeFault::Kind::Status, 409, std::nullopt, {}, "PATCH", "/deployments/web/scale", 1});
+  c.api.inject(
+      {FakeFault::Kind::Status, 409, std::nullopt, {}, "PATCH", "/deployments/web/scale", 1});
   c.api.inject({FakeFault::Kind::Drop, 0, std::nullopt, {}, "PATCH", "/status", 1});
   c.api.inject({FakeFault::Kind::Slow, 0, std::nullopt, 1500ms, "GET", "/scale", 1});
   Scaler s(c, "a");
   int highest = 0, lowest = 100;
-  ASSERT_TRUE(eventually([&] { return max_replicas_seen(c, highest, lowest) >= 2; }, 60s)) << s.log();
+  ASSERT_TRUE(eventually([&] { return max_replicas_seen(c, highest, lowest) >= 2; }, 60s))
+      << s.log();
   c.api.compact();  // the watches' resourceVersions are now too old: 410, relist
   c.api.inject({FakeFault::Kind::Drop, 0, std::nullopt, {}, "GET", "watch", 1});
-  ASSERT_TRUE(eventually([&] { return max_replicas_seen(c, highest, lowest) == 4; }, 60s)) << s.log();
+  ASSERT_TRUE(eventually([&] { return max_replicas_seen(c, highest, lowest) == 4; }, 60s))
+      << s.log();
   EXPECT_LE(highest, 4);
   EXPECT_GE(c.api.count("PATCH", "/deployments/web/scale"), 2);
   // after the relist the pods informer still sees the new pods: the status follows them
-  ASSERT_TRUE(eventually([&] { return c.autoscaler("web")["status"].value("currentReplicas", 0) == 4; }, 30s))
+  ASSERT_TRUE(eventually(
+      [&] { return c.autoscaler("web")["status"].value("currentReplicas", 0) == 4; }, 30s))
       << s.log();
 }
 
@@ -146,8 +159,8 @@ std::string lease_holder(const FakeCluster& c) {
 TEST(KubeScalerProcess, OneLeaderActsAndTheOtherTakesOverAfterKill9) {
   FakeCluster c(1, 3);
   c.api.create(testing::gpu_autoscaler("web", "web", 1, 10));
-  const std::vector<std::string> le = {"--leader-elect", "true", "--lease-duration", "3",
-                                       "--renew-deadline", "2", "--retry-period", "0.5"};
+  const std::vector<std::string> le = {"--leader-elect",   "true", "--lease-duration", "3",
+                                       "--renew-deadline", "2",    "--retry-period",   "0.5"};
   auto with_id = [&](const std::string& id) {
     auto v = le;
     v.insert(v.end(), {"--identity", id});
@@ -172,8 +185,10 @@ TEST(KubeScalerProcess, OneLeaderActsAndTheOtherTakesOverAfterKill9) {
   (leader == "a" ? a->child : b.child).signal(SIGKILL);
   const auto killed = std::chrono::steady_clock::now();
   ASSERT_TRUE(eventually([&] { return lease_holder(c) != leader; }, 15s)) << survivor.log();
-  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
-  EXPECT_LT(took, 3.0 + 0.5 + 2.0) << "lease duration + retry period, with slack for a loaded machine";
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  EXPECT_LT(took, 3.0 + 0.5 + 2.0)
+      << "lease duration + retry period, with slack for a loaded machine";
   std::cout << "takeover after kill -9: " << took << " s (lease duration 3 s)\n";
   // the new leader acts: it scales when the load changes
   c.pods_metrics.set_text("/metrics", testing::serve_metrics(0.1));

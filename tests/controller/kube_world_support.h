@@ -21,24 +21,24 @@ inline std::string serve_metrics(double in_flight) {
 
 inline nlohmann::json gpu_autoscaler(const std::string& name, const std::string& target, int min,
                                      int max, double sync_seconds = 1) {
-  return {{"apiVersion", "userscale.dev/v1alpha1"},
-          {"kind", "GPUAutoscaler"},
-          {"metadata", {{"name", name}, {"namespace", "default"}}},
-          {"spec",
-           {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", target}}},
-            {"minReplicas", min},
-            {"maxReplicas", max},
-            {"metrics",
-             nlohmann::json::array(
-                 {{{"type", "Pods"},
-                   {"pods",
-                    {{"metric", {{"name", "requests_in_flight"}}},
-                     {"target", {{"type", "AverageValue"}, {"averageValue", "2"}}}}}}})},
-            {"behavior",
-             {{"scaleUp", {{"stabilizationWindowSeconds", 0}}},
-              {"scaleDown", {{"stabilizationWindowSeconds", 0}}}}},
-            {"policy", {{"name", "hpa"}}},
-            {"syncPeriodSeconds", sync_seconds}}}};
+  return {
+      {"apiVersion", "userscale.dev/v1alpha1"},
+      {"kind", "GPUAutoscaler"},
+      {"metadata", {{"name", name}, {"namespace", "default"}}},
+      {"spec",
+       {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", target}}},
+        {"minReplicas", min},
+        {"maxReplicas", max},
+        {"metrics", nlohmann::json::array(
+                        {{{"type", "Pods"},
+                          {"pods",
+                           {{"metric", {{"name", "requests_in_flight"}}},
+                            {"target", {{"type", "AverageValue"}, {"averageValue", "2"}}}}}}})},
+        {"behavior",
+         {{"scaleUp", {{"stabilizationWindowSeconds", 0}}},
+          {"scaleDown", {{"stabilizationWindowSeconds", 0}}}}},
+        {"policy", {{"name", "hpa"}}},
+        {"syncPeriodSeconds", sync_seconds}}}};
 }
 
 struct FakeCluster {

@@ -22,8 +22,8 @@
 namespace userscale::testing {
 namespace http = boost::beast::http;
 namespace ssl = boost::asio::ssl;
-using nlohmann::json;
 using actuate::kube::TimedSocket;
+using nlohmann::json;
 
 namespace {
 
@@ -68,7 +68,7 @@ std::string chunk(const std::string& data) {
 }  // namespace
 
 json fake_status(int code, const std::string& reason, const std::string& message) {
-  return {{"kind", "Status"},   {"apiVersion", "v1"}, {"metadata", json::object()},
+  return {{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", json::object()},
           {"status", "Failure"}, {"message", message}, {"reason", reason},
           {"code", code}};
 }
@@ -83,9 +83,22 @@ std::string fake_timestamp() {
 }
 
 struct FakeApiServer::Conn {
-  int fd = -1;
+  int fd = -1;  // -1 once the serving thread is about to close it
   std::unique_ptr<boost::asio::io_context> io = std::make_unique<boost::asio::io_context>();
   bool verified_client = false;
+  std::atomic<bool> done{false};
+  std::thread thread;
+};
+
+// Forgets a connection's descriptor before its socket closes it, so that the destructor never
+// shuts down a descriptor number that has been reused by then.
+struct FakeApiServer::ForgetFd {
+  FakeApiServer& server;
+  Conn& conn;
+  ~ForgetFd() {
+    std::lock_guard lock(server.conns_mu_);
+    conn.fd = -1;
+  }
 };
 
 FakeApiServer::FakeApiServer(FakeApiServerOptions o)
@@ -122,11 +135,15 @@ FakeApiServer::~FakeApiServer() {
   changed_.notify_all();
   if (acceptor_.joinable()) acceptor_.join();
   ::close(listen_fd_);
+  std::vector<std::shared_ptr<Conn>> conns;
   {
     std::lock_guard lock(conns_mu_);
-    for (auto& c : conns_) ::shutdown(c->fd, SHUT_RDWR);
+    for (auto& c : conns_) {
+      if (c->fd >= 0) ::shutdown(c->fd, SHUT_RDWR);
+    }
+    conns.swap(conns_);
   }
-  for (auto& t : threads_) t.join();
+  for (auto& c : conns) c->thread.join();
 }
 
 std::string FakeApiServer::url() const {
@@ -166,8 +183,19 @@ void FakeApiServer::accept_loop() {
     auto c = std::make_shared<Conn>();
     c->fd = fd;
     std::lock_guard lock(conns_mu_);
+    for (auto it = conns_.begin(); it != conns_.end();) {  // reap finished connections
+      if ((*it)->done) {
+        (*it)->thread.join();
+        it = conns_.erase(it);
+      } else {
+        ++it;
+      }
+    }
     conns_.push_back(c);
-    threads_.emplace_back([this, c] { serve(c); });
+    c->thread = std::thread([this, c] {
+      serve(c);
+      c->done = true;
+    });
   }
 }
 
@@ -176,14 +204,17 @@ void FakeApiServer::serve(std::shared_ptr<Conn> c) {
     boost::asio::ip::tcp::socket sock(*c->io, boost::asio::ip::tcp::v4(), c->fd);
     TimedSocket timed(std::move(sock), std::chrono::seconds(60));
     if (tls_ctx_) {
-      ssl::stream<TimedSocket> s(std::move(timed), *std::static_pointer_cast<ssl::context>(tls_ctx_));
+      ssl::stream<TimedSocket> s(std::move(timed),
+                                 *std::static_pointer_cast<ssl::context>(tls_ctx_));
       boost::system::error_code ec;
+      ForgetFd forget{*this, *c};
       s.handshake(ssl::stream_base::server, ec);
       if (ec) return;
-      c->verified_client = SSL_get_peer_certificate(s.native_handle()) != nullptr &&
+      c->verified_client = SSL_get0_peer_certificate(s.native_handle()) != nullptr &&
                            SSL_get_verify_result(s.native_handle()) == X509_V_OK;
       serve_stream(s, *c);
     } else {
+      ForgetFd forget{*this, *c};
       serve_stream(timed, *c);
     }
   } catch (const std::exception&) {
@@ -238,7 +269,8 @@ std::optional<FakeFault> FakeApiServer::take_fault(const std::string& method,
 void FakeApiServer::log_request(const Route& r, int status) {
   request_count_++;
   std::lock_guard lock(mu_);
-  if (log_.size() < 200'000) log_.push_back({r.method, r.path, r.query_text, r.content_type, status});
+  if (log_.size() < 200'000)
+    log_.push_back({r.method, r.path, r.query_text, r.content_type, status});
 }
 
 template <class Stream>
@@ -328,17 +360,18 @@ bool FakeApiServer::handle(Stream& s, const Route& route, Conn& c) {
 template <class Stream>
 void FakeApiServer::watch(Stream& s, const Route& r) {
   const std::string selector = r.query.count("labelSelector") ? r.query.at("labelSelector") : "";
-  const bool bookmarks = r.query.count("allowWatchBookmarks") &&
-                         (r.query.at("allowWatchBookmarks") == "true" ||
-                          r.query.at("allowWatchBookmarks") == "1");
-  const double timeout_s = r.query.count("timeoutSeconds") ? std::stod(r.query.at("timeoutSeconds")) : 1800.0;
+  const bool bookmarks =
+      r.query.count("allowWatchBookmarks") &&
+      (r.query.at("allowWatchBookmarks") == "true" || r.query.at("allowWatchBookmarks") == "1");
+  const double timeout_s =
+      r.query.count("timeoutSeconds") ? std::stod(r.query.at("timeoutSeconds")) : 1800.0;
   const std::string rv_text = r.query.count("resourceVersion") ? r.query.at("resourceVersion") : "";
   boost::system::error_code ec;
-  boost::asio::write(s,
-                     boost::asio::buffer(std::string(
-                         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                         "Transfer-Encoding: chunked\r\n\r\n")),
-                     ec);
+  boost::asio::write(
+      s,
+      boost::asio::buffer(std::string("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                      "Transfer-Encoding: chunked\r\n\r\n")),
+      ec);
   if (ec) return;
   auto send = [&](const std::string& type, const json& obj) {
     const std::string line = json{{"type", type}, {"object", obj}}.dump() + "\n";
@@ -363,10 +396,9 @@ void FakeApiServer::watch(Stream& s, const Route& r) {
     } else {
       from = std::stoll(rv_text);
       if (from < compacted_) {
-        initial.emplace_back(
-            "ERROR", fake_status(410, "Expired",
-                                 "too old resource version: " + rv_text + " (" +
-                                     std::to_string(compacted_) + ")"));
+        initial.emplace_back("ERROR", fake_status(410, "Expired",
+                                                  "too old resource version: " + rv_text + " (" +
+                                                      std::to_string(compacted_) + ")"));
         from = -1;
       }
     }
@@ -374,8 +406,8 @@ void FakeApiServer::watch(Stream& s, const Route& r) {
   for (const auto& [type, o] : initial) {
     if (!send(type, o)) return;
   }
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long long>(timeout_s * 1000));
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<long long>(timeout_s * 1000));
   auto last_bookmark = std::chrono::steady_clock::now();
   while (from >= 0 && !stop_ && std::chrono::steady_clock::now() < deadline) {
     std::vector<Event> due;

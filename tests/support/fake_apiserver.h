@@ -105,6 +105,7 @@ class FakeApiServer {
 
   struct Conn;
   struct Route;
+  struct ForgetFd;
 
  private:
   void accept_loop();
@@ -138,7 +139,6 @@ class FakeApiServer {
   std::thread acceptor_;
   std::mutex conns_mu_;
   std::vector<std::shared_ptr<Conn>> conns_;
-  std::vector<std::thread> threads_;
   std::shared_ptr<void> tls_ctx_;
 
   mutable std::mutex mu_;
@@ -147,7 +147,7 @@ class FakeApiServer {
   std::int64_t rv_ = 1;
   std::int64_t compacted_ = 0;
   std::int64_t uid_ = 0;
-  std::map<std::string, int> next_pod_;  // per deployment key: the next pod's number
+  std::map<std::string, int> next_pod_;            // per deployment key: the next pod's number
   std::map<std::string, nlohmann::json> objects_;  // key: group/plural/ns/name
   struct Event {
     std::int64_t rv;

@@ -53,8 +53,9 @@ TestCerts make_test_certs(const std::string& dir) {
   const std::string script =
       "set -e; cd '" + dir + "'; exec 2>openssl.log\n" +  //
       "openssl req -x509" + ec + "-keyout ca.key -out ca.crt -days 2 -subj /CN=fake-ca\n" +
-      "openssl req -x509" + ec + "-keyout other-ca.key -out other-ca.crt -days 2 -subj /CN=other\n" +
-      "openssl req" + ec + "-keyout server.key -out server.csr -subj /CN=fake-apiserver\n" +
+      "openssl req -x509" + ec +
+      "-keyout other-ca.key -out other-ca.crt -days 2 -subj /CN=other\n" + "openssl req" + ec +
+      "-keyout server.key -out server.csr -subj /CN=fake-apiserver\n" +
       "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt "
       "-days 2 -extfile server.ext\n" +
       "openssl req" + ec + "-keyout client.key -out client.csr -subj /O=system:masters/CN=admin\n" +

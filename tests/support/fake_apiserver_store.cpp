@@ -46,7 +46,8 @@ json scale_of(const json& d) {
           {"spec", {{"replicas", d["spec"].value("replicas", 1)}}},
           {"status",
            {{"replicas", d.contains("status") ? d["status"].value("replicas", 0) : 0},
-            {"selector", selector_string(d["spec"]["selector"].value("matchLabels", json::object()))}}}};
+            {"selector",
+             selector_string(d["spec"]["selector"].value("matchLabels", json::object()))}}}};
 }
 
 // Applies a PATCH body by its content type; false when the type is not supported.
@@ -117,23 +118,21 @@ void FakeApiServer::reconcile_deployment_locked(const std::string& key) {
                   {"creationTimestamp", fake_timestamp()},
                   {"labels", tmpl["metadata"].value("labels", json::object())},
                   {"annotations", tmpl["metadata"].value("annotations", json::object())},
-                  {"ownerReferences",
-                   json::array({{{"apiVersion", "apps/v1"},
-                                  {"kind", "ReplicaSet"},
-                                  {"name", name + "-rs"},
-                                  {"uid", d["metadata"]["uid"]},
-                                  {"controller", true}}})}}},
+                  {"ownerReferences", json::array({{{"apiVersion", "apps/v1"},
+                                                    {"kind", "ReplicaSet"},
+                                                    {"name", name + "-rs"},
+                                                    {"uid", d["metadata"]["uid"]},
+                                                    {"controller", true}}})}}},
                 {"spec", tmpl.value("spec", json::object())},
                 {"status",
                  {{"phase", "Running"},
                   {"podIP", o_.pod_ip},
                   {"hostIP", "10.0.0.1"},
                   {"startTime", fake_timestamp()},
-                  {"conditions",
-                   json::array({{{"type", "PodScheduled"}, {"status", "True"}},
-                                {{"type", "Initialized"}, {"status", "True"}},
-                                {{"type", "ContainersReady"}, {"status", "True"}},
-                                {{"type", "Ready"}, {"status", "True"}}})}}}};
+                  {"conditions", json::array({{{"type", "PodScheduled"}, {"status", "True"}},
+                                              {{"type", "Initialized"}, {"status", "True"}},
+                                              {{"type", "ContainersReady"}, {"status", "True"}},
+                                              {{"type", "Ready"}, {"status", "True"}}})}}}};
     pod["spec"]["nodeName"] = "fake-node";
     const std::string pod_key = "/pods/" + ns + "/" + pod_name;
     put_locked(pod_key, pod, "ADDED");
@@ -200,17 +199,22 @@ FakeApiServer::Answer FakeApiServer::dispatch(const Route& r) {
               {}};
     }
     if (r.method == "POST") {
-      if (!body.is_object()) return {400, fake_status(400, "BadRequest", "body must be an object"), {}};
+      if (!body.is_object())
+        return {400, fake_status(400, "BadRequest", "body must be an object"), {}};
       json& md = body["metadata"];
       std::string name = md.value("name", "");
       if (name.empty() && md.contains("generateName")) {
         name = md["generateName"].get<std::string>() + std::to_string(++uid_);
         md["name"] = name;
       }
-      if (name.empty()) return {422, fake_status(422, "Invalid", "metadata.name: Required value"), {}};
+      if (name.empty())
+        return {422, fake_status(422, "Invalid", "metadata.name: Required value"), {}};
       const std::string new_key = r.collection() + "/" + r.ns + "/" + name;
       if (objects_.count(new_key)) {
-        return {409, fake_status(409, "AlreadyExists", std::string(k->plural) + " \"" + name + "\" already exists"), {}};
+        return {409,
+                fake_status(409, "AlreadyExists",
+                            std::string(k->plural) + " \"" + name + "\" already exists"),
+                {}};
       }
       md["namespace"] = r.ns;
       md["uid"] = "uid-" + std::to_string(++uid_);
@@ -227,12 +231,13 @@ FakeApiServer::Answer FakeApiServer::dispatch(const Route& r) {
   json current = it->second;
   const std::string current_rv = current["metadata"]["resourceVersion"];
   auto conflict = [&] {
-    return Answer{409,
-                  fake_status(409, "Conflict",
-                          "Operation cannot be fulfilled on " + what +
-                              ": the object has been modified; please apply your changes to the "
-                              "latest version and try again"),
-                  {}};
+    return Answer{
+        409,
+        fake_status(409, "Conflict",
+                    "Operation cannot be fulfilled on " + what +
+                        ": the object has been modified; please apply your changes to the "
+                        "latest version and try again"),
+        {}};
   };
   const bool scale = r.sub == "scale" && r.collection() == "apps/deployments";
   if (!r.sub.empty() && !scale && r.sub != "status") return not_found();
@@ -250,7 +255,10 @@ FakeApiServer::Answer FakeApiServer::dispatch(const Route& r) {
           : "";
   if (!asked_rv.empty() && asked_rv != current_rv) return conflict();
   if (r.method == "PUT" && asked_rv.empty() && r.collection() == "coordination.k8s.io/leases") {
-    return {422, fake_status(422, "Invalid", "metadata.resourceVersion: must be specified for an update"), {}};
+    return {
+        422,
+        fake_status(422, "Invalid", "metadata.resourceVersion: must be specified for an update"),
+        {}};
   }
   json view = scale ? scale_of(current) : current;
   if (r.method == "PUT") {
@@ -258,7 +266,10 @@ FakeApiServer::Answer FakeApiServer::dispatch(const Route& r) {
   } else {
     try {
       if (!apply_patch(view, r.content_type, body)) {
-        return {415, fake_status(415, "UnsupportedMediaType", "the body of the request was in an unknown format"), {}};
+        return {415,
+                fake_status(415, "UnsupportedMediaType",
+                            "the body of the request was in an unknown format"),
+                {}};
       }
     } catch (const json::exception& e) {
       return {422, fake_status(422, "Invalid", e.what()), {}};
@@ -268,7 +279,8 @@ FakeApiServer::Answer FakeApiServer::dispatch(const Route& r) {
   if (scale) {
     if (!view["spec"].contains("replicas") || !view["spec"]["replicas"].is_number_integer() ||
         view["spec"]["replicas"].get<int>() < 0) {
-      return {422, fake_status(422, "Invalid", "spec.replicas: must be a non-negative integer"), {}};
+      return {
+          422, fake_status(422, "Invalid", "spec.replicas: must be a non-negative integer"), {}};
     }
     next["spec"]["replicas"] = view["spec"]["replicas"];
   } else if (r.sub == "status") {
@@ -291,10 +303,14 @@ FakeApiServer::Answer FakeApiServer::dispatch(const Route& r) {
 }
 
 FakeApiServer::Answer FakeApiServer::discovery(const Route& r) const {
-  if (r.method != "GET") return {405, fake_status(405, "MethodNotAllowed", "method not allowed"), {}};
+  if (r.method != "GET")
+    return {405, fake_status(405, "MethodNotAllowed", "method not allowed"), {}};
   if (r.path == "/version") {
     return {200,
-            {{"major", "1"}, {"minor", "32"}, {"gitVersion", "v1.32.0-fake"}, {"platform", "linux/amd64"}},
+            {{"major", "1"},
+             {"minor", "32"},
+             {"gitVersion", "v1.32.0-fake"},
+             {"platform", "linux/amd64"}},
             {}};
   }
   if (r.path == "/api") {
@@ -311,23 +327,36 @@ FakeApiServer::Answer FakeApiServer::discovery(const Route& r) const {
     for (const auto& k : kFakeKinds) {
       if (group != k.group || version != k.version) continue;
       json verbs = {"create", "delete", "get", "list", "patch", "update", "watch"};
-      list.push_back({{"name", k.plural}, {"singularName", ""}, {"namespaced", true},
-                      {"kind", k.kind}, {"verbs", verbs}});
+      list.push_back({{"name", k.plural},
+                      {"singularName", ""},
+                      {"namespaced", true},
+                      {"kind", k.kind},
+                      {"verbs", verbs}});
       if (std::string(k.plural) == "deployments") {
-        list.push_back({{"name", "deployments/scale"}, {"singularName", ""}, {"namespaced", true},
-                        {"group", "autoscaling"}, {"version", "v1"}, {"kind", "Scale"},
+        list.push_back({{"name", "deployments/scale"},
+                        {"singularName", ""},
+                        {"namespaced", true},
+                        {"group", "autoscaling"},
+                        {"version", "v1"},
+                        {"kind", "Scale"},
                         {"verbs", {"get", "patch", "update"}}});
       }
       if (std::string(k.plural) != "pods" && std::string(k.plural) != "events") {
-        list.push_back({{"name", std::string(k.plural) + "/status"}, {"singularName", ""},
-                        {"namespaced", true}, {"kind", k.kind},
+        list.push_back({{"name", std::string(k.plural) + "/status"},
+                        {"singularName", ""},
+                        {"namespaced", true},
+                        {"kind", k.kind},
                         {"verbs", {"get", "patch", "update"}}});
       }
     }
     return list;
   };
   if (r.path == "/api/v1") {
-    return {200, {{"kind", "APIResourceList"}, {"groupVersion", "v1"}, {"resources", resources_of("", "v1")}}, {}};
+    return {200,
+            {{"kind", "APIResourceList"},
+             {"groupVersion", "v1"},
+             {"resources", resources_of("", "v1")}},
+            {}};
   }
   json groups = json::array();
   for (const auto& k : kFakeKinds) {
@@ -335,7 +364,9 @@ FakeApiServer::Answer FakeApiServer::discovery(const Route& r) const {
     const std::string gv = fake_api_version(k);
     if (r.path == "/apis/" + gv) {
       return {200,
-              {{"kind", "APIResourceList"}, {"apiVersion", "v1"}, {"groupVersion", gv},
+              {{"kind", "APIResourceList"},
+               {"apiVersion", "v1"},
+               {"groupVersion", gv},
                {"resources", resources_of(k.group, k.version)}},
               {}};
     }
@@ -343,13 +374,15 @@ FakeApiServer::Answer FakeApiServer::discovery(const Route& r) const {
     for (const auto& g : groups) seen = seen || g["name"] == k.group;
     if (!seen) {
       json v = {{"groupVersion", gv}, {"version", k.version}};
-      groups.push_back({{"name", k.group}, {"versions", json::array({v})}, {"preferredVersion", v}});
+      groups.push_back(
+          {{"name", k.group}, {"versions", json::array({v})}, {"preferredVersion", v}});
     }
   }
   if (r.path == "/apis") {
     return {200, {{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", groups}}, {}};
   }
-  return {404, fake_status(404, "NotFound", "the server could not find the requested resource"), {}};
+  return {
+      404, fake_status(404, "NotFound", "the server could not find the requested resource"), {}};
 }
 
 json FakeApiServer::create(json object) {
@@ -364,8 +397,8 @@ json FakeApiServer::create(json object) {
     md["uid"] = "uid-" + std::to_string(++uid_);
     md["creationTimestamp"] = fake_timestamp();
     if (!md.contains("generation")) md["generation"] = 1;
-    const std::string key = std::string(k.group) + "/" + k.plural + "/" + ns + "/" +
-                            md.value("name", "");
+    const std::string key =
+        std::string(k.group) + "/" + k.plural + "/" + ns + "/" + md.value("name", "");
     return put_locked(key, object, objects_.count(key) ? "MODIFIED" : "ADDED");
   }
   throw std::invalid_argument("fake apiserver: unknown kind " + av + " " + kind);
@@ -448,30 +481,32 @@ int FakeApiServer::count(const std::string& method, const std::string& path_cont
   std::lock_guard lock(mu_);
   int n = 0;
   for (const auto& r : log_) {
-    if ((method.empty() || r.method == method) && r.path.find(path_contains) != std::string::npos) ++n;
+    if ((method.empty() || r.method == method) && r.path.find(path_contains) != std::string::npos)
+      ++n;
   }
   return n;
 }
 
 json FakeApiServer::deployment(const std::string& ns, const std::string& name, int replicas,
-                               int metrics_port, const std::map<std::string, std::string>& annotations) {
+                               int metrics_port,
+                               const std::map<std::string, std::string>& annotations) {
   json ann = json::object();
   for (const auto& [k, v] : annotations) ann[k] = v;
-  return {{"apiVersion", "apps/v1"},
-          {"kind", "Deployment"},
-          {"metadata", {{"name", name}, {"namespace", ns}, {"labels", {{"app", name}}}}},
+  return {
+      {"apiVersion", "apps/v1"},
+      {"kind", "Deployment"},
+      {"metadata", {{"name", name}, {"namespace", ns}, {"labels", {{"app", name}}}}},
+      {"spec",
+       {{"replicas", replicas},
+        {"selector", {{"matchLabels", {{"app", name}}}}},
+        {"template",
+         {{"metadata", {{"labels", {{"app", name}}}, {"annotations", ann}}},
           {"spec",
-           {{"replicas", replicas},
-            {"selector", {{"matchLabels", {{"app", name}}}}},
-            {"template",
-             {{"metadata", {{"labels", {{"app", name}}}, {"annotations", ann}}},
-              {"spec",
-               {{"containers",
-                 json::array({{{"name", "serve"},
-                               {"image", "userscale:latest"},
-                               {"ports", json::array({{{"name", "metrics"},
-                                                       {"containerPort", metrics_port},
-                                                       {"protocol", "TCP"}}})}}})}}}}}}}};
+           {{"containers", json::array({{{"name", "serve"},
+                                         {"image", "userscale:latest"},
+                                         {"ports", json::array({{{"name", "metrics"},
+                                                                 {"containerPort", metrics_port},
+                                                                 {"protocol", "TCP"}}})}}})}}}}}}}};
 }
 
 }  // namespace userscale::testing

@@ -63,7 +63,8 @@ InformerCounters Informer::counters() const {
 
 std::string Informer::query(bool watch) const {
   std::string q = o_.collection + "?";
-  if (!o_.label_selector.empty()) q += "labelSelector=" + metrics::url_encode(o_.label_selector) + "&";
+  if (!o_.label_selector.empty())
+    q += "labelSelector=" + metrics::url_encode(o_.label_selector) + "&";
   if (watch) {
     q += "watch=1&allowWatchBookmarks=true&timeoutSeconds=" +
          std::to_string(o_.watch_timeout_seconds) + "&resourceVersion=" + resource_version();

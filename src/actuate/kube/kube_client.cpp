@@ -85,7 +85,8 @@ HttpRequest KubeClient::make_request(std::string_view method, std::string_view p
   req.target = config_.base_path + std::string(path);
   req.body = std::string(body);
   req.content_type = std::string(content_type);
-  if (const std::string t = token(); !t.empty()) req.headers.emplace_back("Authorization", "Bearer " + t);
+  if (const std::string t = token(); !t.empty())
+    req.headers.emplace_back("Authorization", "Bearer " + t);
   return req;
 }
 

@@ -131,7 +131,8 @@ Result<KubeConfig> load_kubeconfig(const std::filesystem::path& file, const std:
   if (!ctx) return Error{"contexts", "no context named \"" + ctx_name + "\""};
   const std::string cluster_name = text(ctx, "cluster");
   const YAML::Node cluster = named(root["clusters"], cluster_name, "cluster");
-  if (!cluster) return Error{"contexts[" + ctx_name + "].cluster", "no cluster \"" + cluster_name + "\""};
+  if (!cluster)
+    return Error{"contexts[" + ctx_name + "].cluster", "no cluster \"" + cluster_name + "\""};
   const std::string user_name = text(ctx, "user");
   const YAML::Node user = named(root["users"], user_name, "user");
   if (!user_name.empty() && !user) {
@@ -162,8 +163,9 @@ Result<KubeConfig> load_kubeconfig(const std::filesystem::path& file, const std:
       c.token_file = std::filesystem::path(tf).is_relative() ? dir / tf : std::filesystem::path(tf);
     }
     if (user["exec"] || user["auth-provider"]) {
-      return Error{upath, "exec and auth-provider credentials are not supported; use a token, "
-                          "a token file or a client certificate"};
+      return Error{upath,
+                   "exec and auth-provider credentials are not supported; use a token, "
+                   "a token file or a client certificate"};
     }
   }
   return c;
@@ -191,7 +193,8 @@ Result<KubeConfig> in_cluster_config(const std::filesystem::path& sa, const Gete
   c.tls.ca_pem = *ca;
   if (auto ns = read_file(sa / "namespace")) {
     c.namespace_name = *ns;
-    while (!c.namespace_name.empty() && std::isspace(static_cast<unsigned char>(c.namespace_name.back())))
+    while (!c.namespace_name.empty() &&
+           std::isspace(static_cast<unsigned char>(c.namespace_name.back())))
       c.namespace_name.pop_back();
   }
   return c;
