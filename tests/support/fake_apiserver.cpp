@@ -276,7 +276,7 @@ void FakeApiServer::log_request(const Route& r, int status) {
 template <class Stream>
 bool FakeApiServer::handle(Stream& s, const Route& route, Conn& c) {
   Route r = route;
-  auto fault = take_fault(r.method, r.path);
+  auto fault = take_fault(r.method, r.path + "?" + r.query_text);
   if (fault && fault->kind == FakeFault::Kind::Drop) {
     log_request(r, 0);
     return false;  // closes the connection without an answer
@@ -382,9 +382,11 @@ void FakeApiServer::watch(Stream& s, const Route& r) {
     return collection == r.collection() && (r.ns.empty() || ns == r.ns) && selected(selector, o);
   };
   std::int64_t from = 0;
+  std::int64_t epoch = 0;
   std::vector<std::pair<std::string, json>> initial;
   {
     std::lock_guard lock(mu_);
+    epoch = compactions_;
     if (rv_text.empty() || rv_text == "0") {
       for (const auto& [key, o] : objects_) {
         const std::string ns = o["metadata"].value("namespace", "");
@@ -415,7 +417,7 @@ void FakeApiServer::watch(Stream& s, const Route& r) {
     {
       std::unique_lock lock(mu_);
       changed_.wait_for(lock, std::chrono::milliseconds(100));
-      if (from < compacted_) break;  // compacted under a running watch: the server ends it
+      if (epoch != compactions_) break;  // compacted: the server ends running watches
       for (auto it = history_.rbegin(); it != history_.rend() && it->rv > from; ++it) {
         if (matches(it->collection, it->ns, it->object)) due.push_back(*it);
       }

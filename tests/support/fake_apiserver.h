@@ -85,7 +85,8 @@ class FakeApiServer {
   std::vector<nlohmann::json> list(const std::string& collection_path) const;
   // Sets spec.replicas as a user would (kubectl scale), through the deployment controller.
   void set_replicas(const std::string& ns, const std::string& name, int replicas);
-  // Forgets the event history: watches from an older resourceVersion get 410 Gone.
+  // Forgets the event history and ends the running watches: a watch from any version seen so
+  // far gets 410 Gone (the client must relist).
   void compact();
   std::int64_t resource_version() const;
 
@@ -146,6 +147,7 @@ class FakeApiServer {
   std::string token_;
   std::int64_t rv_ = 1;
   std::int64_t compacted_ = 0;
+  std::int64_t compactions_ = 0;
   std::int64_t uid_ = 0;
   std::map<std::string, int> next_pod_;            // per deployment key: the next pod's number
   std::map<std::string, nlohmann::json> objects_;  // key: group/plural/ns/name

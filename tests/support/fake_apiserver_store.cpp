@@ -448,7 +448,8 @@ void FakeApiServer::set_replicas(const std::string& ns, const std::string& name,
 
 void FakeApiServer::compact() {
   std::lock_guard lock(mu_);
-  compacted_ = rv_;
+  compacted_ = ++rv_;  // every version a client has seen is now too old
+  ++compactions_;
   history_.clear();
   changed_.notify_all();
 }
