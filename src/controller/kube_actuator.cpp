@@ -115,8 +115,8 @@ Result<ActuatorState> KubernetesActuator::state() {
     const json& md = pod["metadata"];
     if (md.value("namespace", "") != target_.namespace_name) return;
     Labels labels;
-    for (const auto& [k, v] : md.value("labels", json::object()).items())
-      labels[k] = v.get<std::string>();
+    const json pod_labels = md.value("labels", json::object());
+    for (const auto& [k, v] : pod_labels.items()) labels[k] = v.get<std::string>();
     for (const auto& q : *reqs) {
       if (!requirement_matches(q, labels)) return;
     }

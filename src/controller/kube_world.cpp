@@ -84,7 +84,8 @@ json autoscaler_status(const Decision& d, const std::string& kind, const json& p
     }
   }
   std::map<std::string, json> old;
-  for (const auto& c : previous.value("conditions", json::array())) old[c.value("type", "")] = c;
+  const json prev = previous.is_object() ? previous : json::object();
+  for (const auto& c : prev.value("conditions", json::array())) old[c.value("type", "")] = c;
   for (auto& c : conditions) {
     auto it = old.find(c["type"]);
     c["lastTransitionTime"] = it != old.end() && it->second.value("status", "") == c["status"]
@@ -97,8 +98,8 @@ json autoscaler_status(const Decision& d, const std::string& kind, const json& p
             {"conditions", conditions}};
   if (kind == "scale_up" || kind == "scale_down") {
     s["lastScaleTime"] = now;
-  } else if (previous.contains("lastScaleTime")) {
-    s["lastScaleTime"] = previous["lastScaleTime"];
+  } else if (prev.contains("lastScaleTime")) {
+    s["lastScaleTime"] = prev["lastScaleTime"];
   }
   return s;
 }

@@ -185,8 +185,8 @@ FakeApiServer::Answer FakeApiServer::dispatch(const Route& r) {
         auto reqs = parse_selector_string(selector);
         if (!reqs) return {400, fake_status(400, "BadRequest", "unable to parse requirement"), {}};
         Labels l;
-        for (const auto& [lk, lv] : o["metadata"].value("labels", json::object()).items())
-          l[lk] = lv.get<std::string>();
+        const json labels = o["metadata"].value("labels", json::object());
+        for (const auto& [lk, lv] : labels.items()) l[lk] = lv.get<std::string>();
         bool ok = true;
         for (const auto& q : *reqs) ok = ok && requirement_matches(q, l);
         if (ok) items.push_back(o);

@@ -126,13 +126,15 @@ bool Informer::watch_once() {
         } catch (const json::exception&) {
           return true;
         }
+        if (!ev.is_object() || !ev.contains("object") || !ev["object"].is_object()) return true;
         const std::string type = ev.value("type", "");
         const json& obj = ev["object"];
         if (type == "ERROR") {
           expired = obj.value("code", 0) == 410;
           return false;
         }
-        const std::string rv = obj["metadata"].value("resourceVersion", "");
+        const json md = obj.value("metadata", json::object());
+        const std::string rv = md.is_object() ? md.value("resourceVersion", "") : "";
         {
           std::lock_guard lock(mu_);
           if (!rv.empty()) rv_ = rv;

@@ -18,12 +18,15 @@ std::optional<std::string> read_file(const std::filesystem::path& p) {
 }
 
 // Finds the entry named `name` in a list of {name, KEY: {...}} (clusters, users, contexts).
-YAML::Node named(const YAML::Node& list, const std::string& name, const char* key) {
-  if (!list || !list.IsSequence()) return YAML::Node();
+std::optional<YAML::Node> named(const YAML::Node& list, const std::string& name, const char* key) {
+  if (!list || !list.IsSequence()) return std::nullopt;
   for (const auto& entry : list) {
-    if (entry["name"] && entry["name"].as<std::string>() == name) return entry[key];
+    if (entry["name"] && entry["name"].IsScalar() && entry["name"].as<std::string>() == name &&
+        entry[key] && entry[key].IsMap()) {
+      return entry[key];
+    }
   }
-  return YAML::Node();
+  return std::nullopt;
 }
 
 std::string text(const YAML::Node& n, const char* key) {
@@ -127,15 +130,18 @@ Result<KubeConfig> load_kubeconfig(const std::filesystem::path& file, const std:
   if (!root.IsMap()) return Error{file.string(), "a kubeconfig is a mapping"};
   const std::string ctx_name = context.empty() ? text(root, "current-context") : context;
   if (ctx_name.empty()) return Error{"current-context", "not set and no --context given"};
-  const YAML::Node ctx = named(root["contexts"], ctx_name, "context");
-  if (!ctx) return Error{"contexts", "no context named \"" + ctx_name + "\""};
+  const auto found_ctx = named(root["contexts"], ctx_name, "context");
+  if (!found_ctx) return Error{"contexts", "no context named \"" + ctx_name + "\""};
+  const YAML::Node ctx = *found_ctx;
   const std::string cluster_name = text(ctx, "cluster");
-  const YAML::Node cluster = named(root["clusters"], cluster_name, "cluster");
-  if (!cluster)
+  const auto found_cluster = named(root["clusters"], cluster_name, "cluster");
+  if (!found_cluster) {
     return Error{"contexts[" + ctx_name + "].cluster", "no cluster \"" + cluster_name + "\""};
+  }
+  const YAML::Node cluster = *found_cluster;
   const std::string user_name = text(ctx, "user");
-  const YAML::Node user = named(root["users"], user_name, "user");
-  if (!user_name.empty() && !user) {
+  const auto found_user = named(root["users"], user_name, "user");
+  if (!user_name.empty() && !found_user) {
     return Error{"contexts[" + ctx_name + "].user", "no user \"" + user_name + "\""};
   }
   const std::filesystem::path dir = file.parent_path();
@@ -150,7 +156,8 @@ Result<KubeConfig> load_kubeconfig(const std::filesystem::path& file, const std:
   auto ca = pem(cluster, "certificate-authority", cpath, dir);
   if (!ca.ok()) return ca.error();
   c.tls.ca_pem = *ca;
-  if (user) {
+  if (found_user) {
+    const YAML::Node user = *found_user;
     const std::string upath = "users[" + user_name + "]";
     auto cert = pem(user, "client-certificate", upath, dir);
     if (!cert.ok()) return cert.error();
