@@ -189,7 +189,10 @@ void KubeWorld::run(const std::atomic<bool>& stop) {
 
 void KubeWorld::sync_autoscalers() {
   std::map<std::string, json> seen;
-  for (auto& obj : autoscalers_->objects()) seen[actuate::kube::object_key(obj)] = std::move(obj);
+  for (auto& obj : autoscalers_->objects()) {
+    const std::string key = actuate::kube::object_key(obj);  // before the move
+    seen[key] = std::move(obj);
+  }
   for (auto it = entries_.begin(); it != entries_.end();) {
     auto s = seen.find(it->first);
     if (s == seen.end() ||
