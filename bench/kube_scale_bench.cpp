@@ -101,10 +101,15 @@ int main(int argc, char** argv) {
                        "--kube-qps", qps, "--kube-burst", burst, "--leader-elect", "true"},
                       dir + "/scaler.out", dir + "/scaler.err");
   // Warm up: every target ticked once (the first tick of all targets comes at once).
-  const auto warm_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  const auto warm_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (lines(dir + "/run/decisions.jsonl") < static_cast<std::size_t>(n) &&
          std::chrono::steady_clock::now() < warm_deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  if (lines(dir + "/run/decisions.jsonl") == 0) {
+    std::ifstream out(dir + "/scaler.out"), err(dir + "/scaler.err");
+    std::cerr << "the scaler made no decision:\n" << out.rdbuf() << err.rdbuf() << "\n";
+    return 1;
   }
   std::this_thread::sleep_for(std::chrono::seconds(5));
   const pid_t pid = scaler.pid();
