@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/scaler_kubernetes.h"
 #include "config/gpu_autoscaler.h"
 #include "controller/clock.h"
 #include "controller/controller.h"
@@ -50,6 +51,7 @@ struct ScalerOptions {
   double source_timeout = 2.0;
   int keda_port = -1;  // -1: no KEDA external scaler; 0: a free port
   std::string keda_bind = "127.0.0.1";
+  KubeScalerOptions kube;
 };
 
 std::string seconds_text(double s) {
@@ -71,8 +73,27 @@ std::optional<double> slo_from_params(const AutoscalerSpec& spec) {
 }
 
 int run_scaler(const ScalerOptions& o) {
+  if (o.world == "kubernetes") {
+    KubeScalerOptions k = o.kube;
+    k.listen = o.listen;
+    k.run_dir = o.run_dir;
+    k.window = o.window;
+    k.cpu_request = o.cpu_request;
+    k.duration = o.duration;
+    k.source_attempts = o.source_attempts;
+    k.source_timeout = o.source_timeout;
+    if (!o.source.empty()) k.source = o.source;
+    k.keda_port = o.keda_port;
+    k.keda_bind = o.keda_bind;
+    return run_kubernetes_scaler(k);
+  }
   if (o.world != "local") {
-    std::cerr << "userscale scaler: only --world local is built (got \"" << o.world << "\")\n";
+    std::cerr << "userscale scaler: --world must be local or kubernetes (got \"" << o.world
+              << "\")\n";
+    return 2;
+  }
+  if (o.config.empty()) {
+    std::cerr << "userscale scaler: --world local needs --config GPUAUTOSCALER.yaml\n";
     return 2;
   }
   if (!o.source.empty() && o.source != "prometheus" && o.source != "scrape") {
@@ -208,8 +229,8 @@ void add_scaler_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<ScalerOptions>();
   CLI::App* cmd =
       app.add_subcommand("scaler", "Run the autoscaler on a world (local: serve + HAProxy)");
-  cmd->add_option("--world", o->world, "local")->capture_default_str();
-  cmd->add_option("--config", o->config, "GPUAutoscaler YAML")->required();
+  cmd->add_option("--world", o->world, "local or kubernetes")->capture_default_str();
+  cmd->add_option("--config", o->config, "GPUAutoscaler YAML (--world local)");
   cmd->add_option("--listen", o->listen, "Status endpoint HOST:PORT (0: a free port)")
       ->capture_default_str();
   cmd->add_option("--run-dir", o->run_dir,
@@ -236,6 +257,29 @@ void add_scaler_command(CLI::App& app, int& exit_code) {
                   "Serve KEDA's external scaler gRPC API on this port (0: a free one)");
   cmd->add_option("--keda-bind", o->keda_bind, "Address of the KEDA gRPC API")
       ->capture_default_str();
+  // --world kubernetes (src/cli/scaler_kubernetes.h)
+  KubeScalerOptions& k = o->kube;
+  cmd->add_option("--kubeconfig", k.kubeconfig,
+                  "kubeconfig file (default $KUBECONFIG, ~/.kube/config)");
+  cmd->add_option("--context", k.context, "kubeconfig context (default: current-context)");
+  cmd->add_flag("--in-cluster", k.in_cluster, "Service account and KUBERNETES_SERVICE_HOST/PORT");
+  cmd->add_option("--namespace", k.namespace_name,
+                  "Watch GPUAutoscalers here (default: context's)");
+  cmd->add_flag("--all-namespaces", k.all_namespaces, "Watch GPUAutoscalers in every namespace");
+  cmd->add_option("--prometheus", k.prometheus, "Prometheus URL for --source prometheus")
+      ->capture_default_str();
+  cmd->add_option("--kube-qps", k.qps, "Client-side API rate limit")->capture_default_str();
+  cmd->add_option("--kube-burst", k.burst, "Client-side API burst")->capture_default_str();
+  cmd->add_option("--leader-elect", k.leader_elect, "Leader election on a Lease (true/false)")
+      ->capture_default_str();
+  cmd->add_option("--lease-name", k.lease_name, "The Lease's name")->capture_default_str();
+  cmd->add_option("--lease-namespace", k.lease_namespace, "The Lease's namespace");
+  cmd->add_option("--lease-duration", k.lease_duration, "Seconds")->capture_default_str();
+  cmd->add_option("--renew-deadline", k.renew_deadline, "Seconds")->capture_default_str();
+  cmd->add_option("--retry-period", k.retry_period, "Seconds")->capture_default_str();
+  cmd->add_option("--identity", k.identity,
+                  "Lease holder identity (default $POD_NAME or HOST-PID)");
+  cmd->add_flag("--quiet", k.quiet, "No decision lines on stdout (still in the run dir)");
   cmd->callback([o, &exit_code] { exit_code = run_scaler(*o); });
 }
 

@@ -50,6 +50,15 @@ void Controller::add_target(TargetSetup setup) {
   targets_.push_back(std::move(t));
 }
 
+bool Controller::remove_target(const std::string& name) {
+  std::lock_guard lock(snapshot_mu_);
+  auto it = std::find_if(targets_.begin(), targets_.end(),
+                         [&](const auto& t) { return t->setup.name == name; });
+  if (it == targets_.end()) return false;
+  targets_.erase(it);
+  return true;
+}
+
 int Controller::tick_due() {
   int n = 0;
   for (auto& t : targets_) {
@@ -206,6 +215,7 @@ void Controller::record(Target& t, const Decision& d, const std::string& kind, b
   if (source_error) rec["source_error"] = true;
   log_.append(t.setup.name, d.now, human_line(d), rec);
   metrics_.count_decision(t.setup.name, kind);
+  if (options_.on_decision) options_.on_decision(t.setup.name, d, kind);
 }
 
 void Controller::update_snapshot(Target& t, Time now, const ActuatorState& st,

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -47,6 +48,11 @@ struct ControllerOptions {
   // An observation whose newest serving sample is older than this holds the count; 0 means
   // max(3 sync periods, 10 s).
   Duration staleness = 0.0;
+  // Called after every decision of a target (in the ticking thread), e.g. to write a
+  // Kubernetes status and events. `kind`: scale_up, scale_down, hold, source_error, stale,
+  // actuator_error.
+  std::function<void(const std::string& target, const Decision& d, const std::string& kind)>
+      on_decision;
 };
 
 class Controller {
@@ -57,6 +63,10 @@ class Controller {
   ~Controller();
 
   void add_target(TargetSetup target);
+  // Stops ticking a target (its GPUAutoscaler was deleted or changed); false when unknown.
+  // Call from the thread that ticks.
+  bool remove_target(const std::string& name);
+  std::size_t target_count() const { return targets_.size(); }
 
   // One tick of every target whose sync period has come; returns how many ticked.
   int tick_due();
