@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/scaler_common.h"
 #include "cli/scaler_kubernetes.h"
 #include "config/gpu_autoscaler.h"
 #include "controller/clock.h"
@@ -191,11 +192,7 @@ int run_scaler(const ScalerOptions& o) {
 
   std::unique_ptr<keda::KedaServer> keda_server;
   if (o.keda_port >= 0) {
-    keda::KedaServerOptions ko;
-    ko.bind = o.keda_bind;
-    ko.port = o.keda_port;
-    auto started = keda::KedaServer::start(
-        ko, [&ctl](const std::string& name) { return ctl.metrics().desired_replicas(name); });
+    auto started = start_keda_server(ctl, o.keda_port, o.keda_bind);
     if (!started.ok()) {
       std::cerr << "userscale scaler: " << started.error().to_string() << "\n";
       (*status)->stop();
@@ -207,14 +204,7 @@ int run_scaler(const ScalerOptions& o) {
         " (metric " + keda::kDesiredReplicasMetric + " for scalerMetadata.target " + target + ")");
   }
 
-  std::thread deadline;
-  if (o.duration > 0) {
-    deadline = std::thread([&] {
-      controller::RealClock c;
-      c.wait_until(c.now() + o.duration, g_stop);
-      g_stop = true;
-    });
-  }
+  std::thread deadline = stop_after(o.duration, g_stop);
   ctl.run(g_stop);
   if (deadline.joinable()) deadline.join();
   if (keda_server) keda_server->stop();

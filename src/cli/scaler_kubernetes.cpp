@@ -1,5 +1,7 @@
 #include "cli/scaler_kubernetes.h"
 
+#include "cli/scaler_common.h"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -160,11 +162,7 @@ int run_kubernetes_scaler(const KubeScalerOptions& o) {
   // (UNAVAILABLE) rather than 0.
   std::unique_ptr<keda::KedaServer> keda_server;
   if (o.keda_port >= 0) {
-    keda::KedaServerOptions ko;
-    ko.bind = o.keda_bind;
-    ko.port = o.keda_port;
-    auto started = keda::KedaServer::start(
-        ko, [&ctl](const std::string& name) { return ctl.metrics().desired_replicas(name); });
+    auto started = start_keda_server(ctl, o.keda_port, o.keda_bind);
     if (!started.ok()) {
       std::cerr << "userscale scaler: " << started.error().to_string() << "\n";
       (*status)->stop();
@@ -176,14 +174,7 @@ int run_kubernetes_scaler(const KubeScalerOptions& o) {
         " (metric " + keda::kDesiredReplicasMetric +
         ", scalerMetadata.target NAMESPACE/DEPLOYMENT)");
   }
-  std::thread deadline;
-  if (o.duration > 0) {
-    deadline = std::thread([&] {
-      controller::RealClock c;
-      c.wait_until(c.now() + o.duration, g_stop);
-      g_stop = true;
-    });
-  }
+  std::thread deadline = stop_after(o.duration, g_stop);
   world.run(g_stop);
   if (deadline.joinable()) deadline.join();
   if (keda_server) keda_server->stop();

@@ -12,22 +12,7 @@ namespace {
 using testing::FakeActuator;
 using testing::FakeSource;
 
-constexpr const char* kConfig = R"(apiVersion: userscale.dev/v1alpha1
-kind: GPUAutoscaler
-metadata: {name: t, namespace: default}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: gpu-service}
-  minReplicas: 1
-  maxReplicas: 4
-  metrics:
-  - type: Pods
-    pods:
-      metric: {name: requests_in_flight}
-      target: {type: AverageValue, averageValue: "2"}
-  behavior:
-    scaleDown: {stabilizationWindowSeconds: 0}
-  syncPeriodSeconds: 5
-)";
+constexpr const char* kConfig = testing::kInflightConfig;
 
 struct Loop {
   Loop() : log({}, nullptr), ctl(clock, log, options()), actuator(1) {

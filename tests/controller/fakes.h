@@ -15,6 +15,25 @@
 
 namespace userscale::controller::testing {
 
+// The controller tests' target: requests in flight at 2 per pod, 1 to 4 replicas, 5 s ticks, no
+// scale-down window (a tick's decision is what it does).
+inline constexpr const char* kInflightConfig = R"(apiVersion: userscale.dev/v1alpha1
+kind: GPUAutoscaler
+metadata: {name: t, namespace: default}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: gpu-service}
+  minReplicas: 1
+  maxReplicas: 4
+  metrics:
+  - type: Pods
+    pods:
+      metric: {name: requests_in_flight}
+      target: {type: AverageValue, averageValue: "2"}
+  behavior:
+    scaleDown: {stabilizationWindowSeconds: 0}
+  syncPeriodSeconds: 5
+)";
+
 class FakeActuator : public Actuator {
  public:
   explicit FakeActuator(int n) { scale(n); }

@@ -21,22 +21,7 @@ using namespace std::chrono_literals;
 using testing::FakeActuator;
 using userscale::testing::SilentServer;
 
-constexpr const char* kConfig = R"(apiVersion: userscale.dev/v1alpha1
-kind: GPUAutoscaler
-metadata: {name: t, namespace: default}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: gpu-service}
-  minReplicas: 1
-  maxReplicas: 4
-  metrics:
-  - type: Pods
-    pods:
-      metric: {name: requests_in_flight}
-      target: {type: AverageValue, averageValue: "2"}
-  behavior:
-    scaleDown: {stabilizationWindowSeconds: 0}
-  syncPeriodSeconds: 5
-)";
+constexpr const char* kConfig = testing::kInflightConfig;
 
 constexpr auto kTimeout = 300ms;
 constexpr int kAttempts = 2;
