@@ -6,31 +6,11 @@
 #include <cctype>
 
 #include "metrics/fd_stream.h"
+#include "metrics/http_message.h"
 
 namespace userscale::metrics {
 namespace http = boost::beast::http;
 using boost::asio::ip::tcp;
-
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-Error io_error(const boost::system::error_code& ec, std::string_view during) {
-  std::string kind = "io";
-  if (ec == boost::asio::error::timed_out) {
-    kind = "timeout";
-  } else if (ec == boost::asio::error::eof || ec == http::error::end_of_stream ||
-             ec == boost::asio::error::connection_reset || ec == boost::asio::error::broken_pipe) {
-    kind = "closed";
-  }
-  return Error{kind, std::string(during) + ": " + ec.message()};
-}
-
-}  // namespace
 
 Result<Url> parse_url(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
@@ -116,19 +96,14 @@ Result<HttpResponse> HttpClient::exchange(std::string_view method, std::string_v
   }
   boost::system::error_code ec;
   http::write(stream, req, ec);
-  if (ec) return io_error(ec, "write");
+  if (ec) return http_io_error(ec, "write");
   http::response_parser<http::string_body> parser;
   parser.body_limit(256ull * 1024 * 1024);
   http::read(stream, buffer_, parser, ec);
-  if (ec) return io_error(ec, "read");
+  if (ec) return http_io_error(ec, "read");
   auto res = parser.release();
-  HttpResponse out;
-  out.status = static_cast<int>(res.result_int());
+  HttpResponse out = http_response_head(res);
   out.body = std::move(res.body());
-  for (const auto& field : res) {
-    out.headers[lower(std::string_view(field.name_string().data(), field.name_string().size()))] =
-        std::string(field.value());
-  }
   if (!res.keep_alive()) close();
   return out;
 }

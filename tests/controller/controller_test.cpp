@@ -16,16 +16,7 @@ constexpr const char* kConfig = testing::kInflightConfig;
 
 struct Loop {
   Loop() : log({}, nullptr), ctl(clock, log, options()), actuator(1) {
-    auto parsed = parse_gpu_autoscaler_yaml(kConfig);
-    EXPECT_TRUE(parsed.ok());
-    TargetSetup t;
-    t.name = "default/gpu-service";
-    t.spec = parsed->spec;
-    auto policy = make_policy(t.spec, t.settings);
-    EXPECT_TRUE(policy.ok());
-    t.policy = std::move(policy).value();
-    t.source = &source;
-    t.actuator = &actuator;
+    TargetSetup t = testing::target_from(kConfig, source, actuator);
     t.slo_ms = 200;
     ctl.add_target(std::move(t));
     actuator.calls.clear();
@@ -205,14 +196,7 @@ TEST(Controller, RunStopsWhenAsked) {
   StopAfter source;
   source.stop = &stop;
   FakeActuator actuator(2);
-  auto parsed = parse_gpu_autoscaler_yaml(kConfig);
-  TargetSetup t;
-  t.name = "default/gpu-service";
-  t.spec = parsed->spec;
-  t.policy = std::move(make_policy(t.spec, t.settings)).value();
-  t.source = &source;
-  t.actuator = &actuator;
-  ctl.add_target(std::move(t));
+  ctl.add_target(testing::target_from(kConfig, source, actuator));
   const Time start = clock.now();
   ctl.run(stop);
   EXPECT_EQ(source.observed, 10);

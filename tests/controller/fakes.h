@@ -9,9 +9,14 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "config/gpu_autoscaler.h"
 #include "controller/actuator.h"
+#include "controller/controller.h"
 #include "controller/metric_source.h"
 #include "controller/observation_fill.h"
+#include "core/policies/registry.h"
 
 namespace userscale::controller::testing {
 
@@ -33,6 +38,22 @@ spec:
     scaleDown: {stabilizationWindowSeconds: 0}
   syncPeriodSeconds: 5
 )";
+
+// The target "default/gpu-service" of the GPUAutoscaler `yaml`, read by `source` and scaled by
+// `actuator`.
+inline TargetSetup target_from(const char* yaml, MetricSource& source, Actuator& actuator) {
+  auto parsed = parse_gpu_autoscaler_yaml(yaml);
+  EXPECT_TRUE(parsed.ok());
+  TargetSetup t;
+  t.name = "default/gpu-service";
+  t.spec = parsed->spec;
+  auto policy = make_policy(t.spec, t.settings);
+  EXPECT_TRUE(policy.ok());
+  t.policy = std::move(policy).value();
+  t.source = &source;
+  t.actuator = &actuator;
+  return t;
+}
 
 class FakeActuator : public Actuator {
  public:

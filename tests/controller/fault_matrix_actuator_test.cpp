@@ -46,15 +46,7 @@ class FlakyActuator : public FakeActuator {
 
 struct Loop {
   Loop() {
-    auto parsed = parse_gpu_autoscaler_yaml(kConfig);
-    EXPECT_TRUE(parsed.ok());
-    TargetSetup t;
-    t.name = "default/gpu-service";
-    t.spec = parsed->spec;
-    t.policy = std::move(make_policy(t.spec, t.settings)).value();
-    t.source = &source;
-    t.actuator = &actuator;
-    ctl.add_target(std::move(t));
+    ctl.add_target(testing::target_from(kConfig, source, actuator));
     actuator.calls.clear();
   }
   void tick() {

@@ -33,15 +33,7 @@ struct TimeoutLoop {
     o.source_timeout = kTimeout;
     o.retry_backoff = 0.1;
     ctl = std::make_unique<Controller>(clock, log, o);
-    auto parsed = parse_gpu_autoscaler_yaml(kConfig);
-    EXPECT_TRUE(parsed.ok());
-    TargetSetup t;
-    t.name = "default/gpu-service";
-    t.spec = parsed->spec;
-    t.policy = std::move(make_policy(t.spec, t.settings)).value();
-    t.source = &source;
-    t.actuator = &actuator;
-    ctl->add_target(std::move(t));
+    ctl->add_target(testing::target_from(kConfig, source, actuator));
     actuator.calls.clear();
   }
   // One tick; returns its wall time.

@@ -62,8 +62,7 @@ TEST(KubeScalerProcess, ScalesUpToMaxThenDownToMinWithStatusAndEvents) {
     std::this_thread::sleep_for(100ms);
   }
   EXPECT_EQ(highest, 4) << "never past maxReplicas";
-  ASSERT_TRUE(eventually(
-      [&] { return c.autoscaler("web")["status"].value("desiredReplicas", 0) == 4; }, 20s));
+  ASSERT_TRUE(eventually([&] { return c.status("web").value("desiredReplicas", 0) == 4; }, 20s));
   const json status = c.autoscaler("web")["status"];
   EXPECT_TRUE(status.contains("lastScaleTime"));
   EXPECT_EQ(status["conditions"][0]["type"], "AbleToScale");
@@ -111,7 +110,7 @@ TEST(KubeScalerProcess, HoldsOnMissingMetricsAndRefusesAnInvalidObject) {
   c.pods_metrics.set_text("/metrics", "");
   ASSERT_TRUE(eventually(
       [&] {
-        const json st = c.autoscaler("web")["status"];
+        const json st = c.status("web");
         for (const auto& cond : st.value("conditions", json::array())) {
           if (cond["type"] == "ScalingActive" && cond["status"] == "False") return true;
         }
@@ -146,8 +145,7 @@ TEST(KubeScalerProcess, SurvivesTheApiServersFaults) {
   EXPECT_LE(highest, 4);
   EXPECT_GE(c.api.count("PATCH", "/deployments/web/scale"), 2);
   // after the relist the pods informer still sees the new pods: the status follows them
-  ASSERT_TRUE(eventually(
-      [&] { return c.autoscaler("web")["status"].value("currentReplicas", 0) == 4; }, 30s))
+  ASSERT_TRUE(eventually([&] { return c.status("web").value("currentReplicas", 0) == 4; }, 30s))
       << s.log();
 }
 

@@ -66,6 +66,15 @@ struct FakeCluster {
     return api.get("/apis/userscale.dev/v1alpha1/namespaces/default/gpuautoscalers/" + name)
         .value_or(nlohmann::json());
   }
+  // Its status: an empty object until one is written, or while the object cannot be read (a
+  // poll must not throw on either).
+  nlohmann::json status(const std::string& name) const {
+    const nlohmann::json o = autoscaler(name);
+    if (!o.is_object() || !o.contains("status") || !o["status"].is_object()) {
+      return nlohmann::json::object();
+    }
+    return o["status"];
+  }
 };
 
 // Polls `cond` until true or `limit` passes.

@@ -11,6 +11,8 @@
 #include <cctype>
 #include <limits>
 
+#include "metrics/http_message.h"
+
 namespace userscale::actuate::kube {
 namespace http = boost::beast::http;
 namespace ssl = boost::asio::ssl;
@@ -18,33 +20,13 @@ using boost::asio::ip::tcp;
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
+// A watch or a long answer cut short, and a TLS peer closing without its close_notify, are the
+// peer going away too.
 Error io_error(const boost::system::error_code& ec, std::string_view during) {
-  std::string kind = "io";
-  if (ec == boost::asio::error::timed_out) {
-    kind = "timeout";
-  } else if (ec == boost::asio::error::eof || ec == http::error::end_of_stream ||
-             ec == boost::asio::error::connection_reset || ec == boost::asio::error::broken_pipe ||
-             ec == http::error::partial_message || ec == ssl::error::stream_truncated) {
-    kind = "closed";
+  if (ec == http::error::partial_message || ec == ssl::error::stream_truncated) {
+    return Error{"closed", std::string(during) + ": " + ec.message()};
   }
-  return Error{kind, std::string(during) + ": " + ec.message()};
-}
-
-template <class Message>
-metrics::HttpResponse to_response(Message& res) {
-  metrics::HttpResponse out;
-  out.status = static_cast<int>(res.result_int());
-  for (const auto& field : res) {
-    out.headers[lower(std::string_view(field.name_string().data(), field.name_string().size()))] =
-        std::string(field.value());
-  }
-  return out;
+  return metrics::http_io_error(ec, during);
 }
 
 http::request<http::string_body> to_beast(const HttpRequest& r, const std::string& host) {
@@ -159,7 +141,7 @@ Result<metrics::HttpResponse> HttpConnection::exchange(const HttpRequest& r) {
       return io_error(ec, "read");
     }
     auto res = parser.release();
-    metrics::HttpResponse out = to_response(res);
+    metrics::HttpResponse out = metrics::http_response_head(res);
     out.body = std::move(res.body());
     if (!res.keep_alive()) reusable_ = false;
     return out;
@@ -179,7 +161,7 @@ Result<metrics::HttpResponse> HttpConnection::stream_lines(
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     http::read_header(stream, buffer_, parser, ec);
     if (ec) return io_error(ec, "read");
-    metrics::HttpResponse head = to_response(parser.get());
+    metrics::HttpResponse head = metrics::http_response_head(parser.get());
     if (head.status != 200) {
       http::read(stream, buffer_, parser, ec);
       if (ec) return io_error(ec, "read");
