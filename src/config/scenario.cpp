@@ -177,7 +177,7 @@ void parse_service(YamlReader& r, const YAML::Node& n, ServiceSpec& s) {
     auto profile = workload_profile(workload);
     if (!profile) {
       r.fail(path + ".workload",
-             "must be one of sort, convolution, matmul, inference, stream, llm, got \"" + workload +
+             "must be one of sort, convolution, matmul, inference, stream, busy, llm, got \"" + workload +
                  "\"");
     } else {
       s = *profile;

@@ -98,7 +98,7 @@ struct LlmSpec {
 
 struct ServiceSpec {
   std::string name = "app";
-  std::string workload = "sort";  // sort, convolution, matmul, inference, stream, llm
+  std::string workload = "sort";  // sort, convolution, matmul, inference, stream, busy, llm
   DistSpec cpu_cost = DistSpec::constant(0.01);  // CPU-seconds per request at one core
   DistSpec gpu_cost = DistSpec::constant(0.1);   // GPU-seconds per request, alone on a speed-1 GPU
   double gpu_occupancy = 1.0;                    // fraction of a GPU one request can use on its own

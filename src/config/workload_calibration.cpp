@@ -59,7 +59,7 @@ std::string workload_for_endpoint(const std::string& endpoint) {
   if (endpoint == "matrix") return "matmul";
   if (endpoint == "infer") return "inference";
   if (endpoint == "sort" || endpoint == "stream") return endpoint;
-  return "matmul";  // gpu_job: a fixed amount of kernel work, one request at a time
+  return "busy";  // gpu_job: a fixed amount of kernel work
 }
 
 CalibratedService calibrate_service(const EndpointMeasurement& m) {

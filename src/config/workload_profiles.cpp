@@ -60,6 +60,14 @@ std::optional<ServiceSpec> workload_profile(const std::string& name) {
     s.gpu_occupancy = 0.1;
     s.memory_base_bytes = 300 * MiB;
     s.memory_per_request_bytes = 8 * MiB;
+  } else if (name == "busy") {
+    // serve's /gpu_job: a kernel that holds the GPU for a fixed time and does nothing else, so
+    // that the GPU alone bounds throughput (20 ms unless the scenario's gpuCost says otherwise).
+    s.cpu_cost = DistSpec::constant(0.0005);
+    s.gpu_cost = DistSpec::constant(0.02);
+    s.gpu_streams = 1;
+    s.memory_base_bytes = 300 * MiB;
+    s.memory_per_request_bytes = 0.0;
   } else if (name == "llm") {
     // A 7B-parameter model in fp16 on an 80 GB card, vLLM-like continuous batching.
     LlmSpec llm;

@@ -1,5 +1,6 @@
 #include "experiment/live_load.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -38,7 +39,7 @@ std::string endpoint_for_workload(const std::string& workload) {
   if (workload == "matmul") return "matrix";
   if (workload == "inference") return "infer";
   if (workload == "sort" || workload == "stream") return workload;
-  return "gpu_job";
+  return "gpu_job";  // busy, and llm (no token model live)
 }
 
 Result<LiveLoad> live_load(const config::Scenario& sc, const config::Trace* trace,
@@ -47,6 +48,11 @@ Result<LiveLoad> live_load(const config::Scenario& sc, const config::Trace* trac
   out.args = {"--endpoint-mix", endpoint_for_workload(sc.service.workload) + ":1",
               "--seed",         std::to_string(sc.seed),
               "--duration",     number(sc.duration)};
+  if (sc.service.workload == "busy") {
+    // /gpu_job's length is the scenario's GPU cost per request, as the simulator models it.
+    const double ms = std::max(1.0, std::round(sc.service.gpu_cost.mean() * 1000.0));
+    out.args.insert(out.args.end(), {"--work-ms", number(ms)});
+  }
   if (sc.service.timeout > 0.0) {
     out.args.insert(out.args.end(), {"--timeout-s", number(sc.service.timeout)});
   }

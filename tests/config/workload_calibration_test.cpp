@@ -22,6 +22,17 @@ EndpointMeasurement cpu_infer() {
   return m;
 }
 
+TEST(WorkloadCalibration, EveryEndpointNamesAWorkloadProfile) {
+  for (const char* e : {"sort", "convolve", "matrix", "infer", "stream", "gpu_job"}) {
+    EXPECT_TRUE(workload_profile(workload_for_endpoint(e)).has_value()) << e;
+  }
+  EXPECT_EQ(workload_for_endpoint("gpu_job"), "busy");
+  // busy is GPU time alone: the simulator's model of serve's /gpu_job.
+  const auto busy = workload_profile("busy");
+  ASSERT_TRUE(busy.has_value());
+  EXPECT_GT(busy->gpu_cost.mean(), 10.0 * busy->cpu_cost.mean());
+}
+
 TEST(WorkloadCalibration, OnTheCpuTheWholeRequestIsCpuTime) {
   const CalibratedService c = calibrate_service(cpu_infer());
   EXPECT_EQ(c.service.workload, "inference");

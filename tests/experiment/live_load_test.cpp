@@ -103,7 +103,27 @@ TEST(LiveLoad, EveryWorkloadHasAnEndpoint) {
   EXPECT_EQ(endpoint_for_workload("matmul"), "matrix");
   EXPECT_EQ(endpoint_for_workload("inference"), "infer");
   EXPECT_EQ(endpoint_for_workload("stream"), "stream");
+  EXPECT_EQ(endpoint_for_workload("busy"), "gpu_job");
   EXPECT_EQ(endpoint_for_workload("llm"), "gpu_job");
+}
+
+TEST(LiveLoad, BusyJobsLastTheScenariosGpuCost) {
+  auto sc = config::load_scenario(testing::scenario_path("local-gpu-timeslice"));
+  ASSERT_TRUE(sc.ok()) << sc.error().to_string();
+  ASSERT_EQ(sc->service.workload, "busy");
+  auto l = live_load(*sc, nullptr, "arrivals.csv");
+  ASSERT_TRUE(l.ok()) << l.error().to_string();
+  EXPECT_EQ(arg_after(*l, "--endpoint-mix"), "gpu_job:1");
+  EXPECT_EQ(arg_after(*l, "--work-ms"), "20");
+  sc->service.gpu_cost = config::DistSpec::constant(0.0374);
+  auto longer = live_load(*sc, nullptr, "arrivals.csv");
+  ASSERT_TRUE(longer.ok());
+  EXPECT_EQ(arg_after(*longer, "--work-ms"), "37");
+  // Other workloads keep their endpoint's own parameters.
+  sc->service.workload = "matmul";
+  auto matmul = live_load(*sc, nullptr, "arrivals.csv");
+  ASSERT_TRUE(matmul.ok());
+  EXPECT_EQ(find_arg(*matmul, "--work-ms"), matmul->args.end());
 }
 
 }  // namespace

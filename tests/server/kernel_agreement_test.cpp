@@ -219,7 +219,7 @@ TEST(KernelAgreement, BusyJobCudaTakesItsTime) {
   const auto t0 = std::chrono::steady_clock::now();
   const Status s = busy_cuda(60.0);
   ASSERT_TRUE(s.ok()) << s.error().to_string();
-  // The SM clock may run above its base rate under boost: allow some shortfall, not 2x.
+  // The job is 60 ms of work measured on this GPU at warm-up; its clock may have changed since.
   EXPECT_GE(ms_since(t0), 40.0);
   EXPECT_LT(ms_since(t0), 5000.0);
 }

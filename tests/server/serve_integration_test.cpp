@@ -54,7 +54,7 @@ bool wait_metric(const ServeProcess& s, const std::string& name, double want) {
 }
 
 TEST(Serve, WorkloadsAnswerWithResultsFromTheCpuTwins) {
-  ServeProcess s({"--device", "auto"});
+  ServeProcess s({"--device", "cpu"});
   const json sort = json::parse(get(s, "/sort?size=5000").body);
   EXPECT_EQ(sort["size"], 5000);
   EXPECT_EQ(sort["device"], "cpu");
@@ -158,7 +158,8 @@ TEST(Serve, ReadyOnlyAfterWarmUp) {
 }
 
 TEST(Serve, SigtermDrainsInFlightRequestsThenExitsZero) {
-  ServeProcess s({"--max-inflight", "2"});
+  // The CPU twin's job lasts exactly its time; on a GPU it is an amount of work (serve.md).
+  ServeProcess s({"--max-inflight", "2", "--device", "cpu"});
   ASSERT_TRUE(wait_metric(s, "userscale_ready", 1));
   const auto t0 = std::chrono::steady_clock::now();
   auto slow = std::async(std::launch::async, [&] { return get(s, "/gpu_job?work_ms=1000"); });
@@ -182,7 +183,7 @@ TEST(Serve, SigtermDrainsInFlightRequestsThenExitsZero) {
 }
 
 TEST(Serve, MetricsParseAndCountRequests) {
-  ServeProcess s({});
+  ServeProcess s({"--device", "cpu"});
   for (int i = 0; i < 3; ++i) EXPECT_EQ(get(s, "/sort?size=100").status, 200);
   EXPECT_EQ(get(s, "/sort?size=-5").status, 400);
   const std::string text = get(s, "/metrics").body;

@@ -5,6 +5,8 @@
 #include <cuda_runtime.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,27 @@ inline Error cuda_error(const char* what, cudaError_t e) {
 // so that concurrent requests overlap on the GPU instead of queueing on the legacy stream.
 inline const cudaStream_t kStream = cudaStreamPerThread;
 
+// Request buffers come from the stream-ordered allocator (cudaMallocAsync): cudaMalloc and
+// cudaFree synchronize the whole device, which made concurrent requests wait for each other's
+// kernels. The pool keeps what it has (no release threshold), so that steady traffic stops
+// asking the driver for memory after its first requests.
+inline void keep_pool_memory_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    int device = 0;
+    cudaMemPool_t pool = nullptr;
+    if (cudaGetDevice(&device) != cudaSuccess ||
+        cudaDeviceGetDefaultMemPool(&pool, device) != cudaSuccess) {
+      cudaGetLastError();
+      return;
+    }
+    std::uint64_t keep = UINT64_MAX;
+    if (cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep) != cudaSuccess) {
+      cudaGetLastError();
+    }
+  });
+}
+
 template <typename T>
 class DeviceBuffer {
  public:
@@ -36,12 +59,14 @@ class DeviceBuffer {
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
   ~DeviceBuffer() {
-    if (ptr_) cudaFree(ptr_);
+    if (ptr_) cudaFreeAsync(ptr_, kStream);
   }
 
   cudaError_t allocate(std::size_t count) {
+    keep_pool_memory_once();
     count_ = count;
-    return cudaMalloc(reinterpret_cast<void**>(&ptr_), (count ? count : 1) * sizeof(T));
+    return cudaMallocAsync(reinterpret_cast<void**>(&ptr_), (count ? count : 1) * sizeof(T),
+                           kStream);
   }
   cudaError_t upload(const std::vector<T>& host) {
     const cudaError_t e = allocate(host.size());

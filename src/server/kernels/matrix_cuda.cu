@@ -4,8 +4,6 @@
 #include <cublas_api.h>
 #include <dlfcn.h>
 
-#include <mutex>
-
 #include "server/kernels/cuda_kernels.h"
 #include "server/kernels/cuda_support.cuh"
 
@@ -18,22 +16,36 @@ using SgemmFn = cublasStatus_t (*)(cublasHandle_t, cublasOperation_t, cublasOper
                                    int, const float*, const float*, int, const float*, int,
                                    const float*, float*, int);
 
-// One handle for the process, used under a lock: SGEMM calls are short next to their copies.
+// The library is opened once for the process; each request thread gets its own handle, bound
+// to its per-thread stream: a handle shared between threads needs a lock around every call and
+// shares one workspace between kernels that run at once on different streams. Handles live as
+// long as their (long-lived worker) threads and are not destroyed, so that none is torn down
+// after the CUDA runtime at exit.
 class Cublas {
  public:
   static Cublas& instance() {
     static Cublas c;
     return c;
   }
-  bool available() const { return handle_ != nullptr; }
+
+  // This thread's handle, or nullptr when cuBLAS is missing or cannot start here.
+  cublasHandle_t thread_handle() {
+    if (!create_ || !set_stream_ || !sgemm_) return nullptr;
+    thread_local cublasHandle_t handle = [this] {
+      cublasHandle_t h = nullptr;
+      if (create_(&h) != CUBLAS_STATUS_SUCCESS) return static_cast<cublasHandle_t>(nullptr);
+      if (set_stream_(h, kStream) != CUBLAS_STATUS_SUCCESS)
+        return static_cast<cublasHandle_t>(nullptr);
+      return h;
+    }();
+    return handle;
+  }
 
   // Row-major c = a * b is column-major c^T = b^T * a^T: pass b first.
-  cublasStatus_t sgemm_row_major(const float* a, const float* b, float* c, int n) {
-    std::lock_guard lock(mu_);
+  cublasStatus_t sgemm_row_major(cublasHandle_t h, const float* a, const float* b, float* c,
+                                 int n) {
     const float one = 1.0f, zero = 0.0f;
-    cublasStatus_t s = set_stream_(handle_, kStream);
-    if (s != CUBLAS_STATUS_SUCCESS) return s;
-    return sgemm_(handle_, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, b, n, a, n, &zero, c, n);
+    return sgemm_(h, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, b, n, a, n, &zero, c, n);
   }
 
  private:
@@ -43,19 +55,15 @@ class Cublas {
       if (lib_) break;
     }
     if (!lib_) return;
-    auto create = reinterpret_cast<CreateFn>(dlsym(lib_, "cublasCreate_v2"));
+    create_ = reinterpret_cast<CreateFn>(dlsym(lib_, "cublasCreate_v2"));
     set_stream_ = reinterpret_cast<SetStreamFn>(dlsym(lib_, "cublasSetStream_v2"));
     sgemm_ = reinterpret_cast<SgemmFn>(dlsym(lib_, "cublasSgemm_v2"));
-    if (!create || !set_stream_ || !sgemm_ || create(&handle_) != CUBLAS_STATUS_SUCCESS) {
-      handle_ = nullptr;
-    }
   }
 
   void* lib_ = nullptr;
-  cublasHandle_t handle_ = nullptr;
+  CreateFn create_ = nullptr;
   SetStreamFn set_stream_ = nullptr;
   SgemmFn sgemm_ = nullptr;
-  std::mutex mu_;
 };
 
 constexpr int kTile = 16;
@@ -92,8 +100,8 @@ Status matmul_cuda(const std::vector<float>& a, const std::vector<float>& b, std
   USERSCALE_CUDA_TRY("allocate", d_c.allocate(n * n));
   const int ni = static_cast<int>(n);
   Cublas& blas = Cublas::instance();
-  if (blas.available()) {
-    const cublasStatus_t s = blas.sgemm_row_major(d_a.get(), d_b.get(), d_c.get(), ni);
+  if (cublasHandle_t h = blas.thread_handle()) {
+    const cublasStatus_t s = blas.sgemm_row_major(h, d_a.get(), d_b.get(), d_c.get(), ni);
     if (s != CUBLAS_STATUS_SUCCESS) {
       return Error{"cuda", "cublasSgemm failed with status " + std::to_string(static_cast<int>(s))};
     }
