@@ -1,7 +1,7 @@
 // `userscale load [URL] [--scenario NAME] [--workers N --think-ms MS | --rate R --arrival
-// constant|poisson] [--duration S] [--endpoint-mix sort:0.5,matrix:0.5] [--trace FILE] [--threads
-// N]
-// [--out DIR] [--json FILE] [--timeline FILE] [--slo-ms MS]`: the load generator (src/loadgen/).
+// constant|poisson] [--duration S] [--endpoint-mix sort:0.5,matrix:0.5] [--trace FILE]
+// [--threads N] [--out DIR] [--json FILE] [--timeline FILE] [--slo-ms MS]`: the load generator
+// (src/loadgen/).
 #include <filesystem>
 #include <fstream>
 #include <iostream>

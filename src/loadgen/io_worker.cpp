@@ -9,54 +9,40 @@ IoWorker::IoWorker(const LoadPlan& plan, int index, int connections)
       o_(*plan.options),
       index_(index),
       io_(1),  // one thread runs it: Asio can skip the locking a shared loop needs
-      arrivals_(io_),
+      start_(io_),
       sweep_(io_),
       stats_(plan.start, o_.mix.specs().size(), o_.duration_s),
       rng_(o_.seed * 1000003u + static_cast<std::uint64_t>(index)) {
-  // A tenth of the time limit or so: timeouts fire within about 12 % of it.
+  // An eighth of the time limit: timeouts fire within about 12 % of it.
   sweep_period_ = std::clamp<Clock::duration>(o_.timeout / 8, std::chrono::milliseconds(5),
                                               std::chrono::milliseconds(200));
   slots_.resize(static_cast<std::size_t>(std::max(connections, 1)));
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     slots_[i].connection =
         std::make_unique<ClientConnection>(io_, plan_.endpoints, o_.timeout, *this, i);
-    if (!o_.open_loop && o_.think_ms > 0) {
-      slots_[i].think = std::make_unique<boost::asio::steady_timer>(io_);
+    if (o_.open_loop || o_.think_ms > 0) {
+      slots_[i].timer = std::make_unique<boost::asio::steady_timer>(io_);
     }
-  }
-  if (o_.open_loop) {
-    const auto n = o_.schedule.size();
-    const auto t = static_cast<std::size_t>(plan_.threads);
-    const auto me = static_cast<std::size_t>(index_);
-    own_count_ = n > me ? (n - me - 1) / t + 1 : 0;
-    idle_.reserve(slots_.size());
   }
 }
 
 IoWorker::~IoWorker() = default;
 
 void IoWorker::run() {
-  if (o_.open_loop) {
-    if (own_count_ == 0) return;
-    for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) idle_.push_back(&*it);
-    arm_arrivals();
-  } else {
-    active_ = static_cast<int>(slots_.size());
-    arrivals_.expires_at(plan_.start);
-    arrivals_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec || finished_) return;
-      for (auto& slot : slots_) next_closed(slot);
-    });
-  }
+  active_ = static_cast<int>(slots_.size());
+  start_.expires_at(plan_.start);
+  start_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || finished_) return;
+    for (auto& slot : slots_) {
+      if (o_.open_loop) {
+        next_open(slot);
+      } else {
+        next_closed(slot);
+      }
+    }
+  });
   arm_sweep();
   io_.run();
-}
-
-Clock::time_point IoWorker::intended(std::size_t own) const {
-  const std::size_t i =
-      static_cast<std::size_t>(index_) + own * static_cast<std::size_t>(plan_.threads);
-  return plan_.start +
-         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.schedule[i]));
 }
 
 void IoWorker::send(Slot& slot, std::size_t endpoint, Clock::time_point intended,
@@ -65,25 +51,22 @@ void IoWorker::send(Slot& slot, std::size_t endpoint, Clock::time_point intended
   slot.intended = intended;
   slot.sent = now;
   stats_.sent(intended);
-  ++in_flight_;
   slot.connection->send(plan_.requests[endpoint]);
 }
 
 void IoWorker::on_done(ClientConnection& connection, const Outcome& outcome) {
   Slot& slot = slots_[connection.tag()];
   const Clock::time_point now = Clock::now();
-  --in_flight_;
   stats_.done(outcome, slot.endpoint, o_.open_loop, slot.intended, slot.sent, now);
   if (o_.open_loop) {
-    idle_.push_back(&slot);
-    dispatch_open();
+    next_open(slot);
     return;
   }
-  if (slot.think) {
-    slot.think->expires_at(
+  if (slot.timer) {
+    slot.timer->expires_at(
         std::min(plan_.deadline,
                  now + std::chrono::microseconds(static_cast<std::int64_t>(o_.think_ms * 1000))));
-    slot.think->async_wait([this, &slot](const boost::system::error_code& ec) {
+    slot.timer->async_wait([this, &slot](const boost::system::error_code& ec) {
       if (!ec && !finished_) next_closed(slot);
     });
     return;
@@ -94,35 +77,36 @@ void IoWorker::on_done(ClientConnection& connection, const Outcome& outcome) {
 void IoWorker::next_closed(Slot& slot) {
   const Clock::time_point now = Clock::now();
   if (now >= plan_.deadline) {
-    if (--active_ == 0) finish();
+    slot_ended();
     return;
   }
   const std::size_t endpoint = o_.mix.pick_index(uniform_(rng_));
   send(slot, endpoint, now, now);
 }
 
-void IoWorker::dispatch_open() {
-  const Clock::time_point now = Clock::now();
-  while (next_due_ < own_count_ && intended(next_due_) <= now) ++next_due_;
-  while (next_send_ < next_due_ && !idle_.empty()) {
-    Slot& slot = *idle_.back();
-    idle_.pop_back();
-    const std::size_t own = next_send_++;
-    const std::size_t i =
-        static_cast<std::size_t>(index_) + own * static_cast<std::size_t>(plan_.threads);
-    send(slot, plan_.picks[i], intended(own), now);
+void IoWorker::next_open(Slot& slot) {
+  const std::size_t i = plan_.next->fetch_add(1, std::memory_order_relaxed);
+  if (i >= o_.schedule.size()) {
+    slot_ended();
+    return;
   }
-  if (next_send_ == own_count_ && in_flight_ == 0) finish();
+  const Clock::time_point intended =
+      plan_.start +
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.schedule[i]));
+  const std::size_t endpoint = plan_.picks[i];
+  const Clock::time_point now = Clock::now();
+  if (intended <= now) {
+    send(slot, endpoint, intended, now);
+    return;
+  }
+  slot.timer->expires_at(intended);
+  slot.timer->async_wait([this, &slot, endpoint, intended](const boost::system::error_code& ec) {
+    if (!ec && !finished_) send(slot, endpoint, intended, Clock::now());
+  });
 }
 
-void IoWorker::arm_arrivals() {
-  if (finished_ || next_due_ >= own_count_) return;
-  arrivals_.expires_at(intended(next_due_));
-  arrivals_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec || finished_) return;
-    dispatch_open();
-    arm_arrivals();
-  });
+void IoWorker::slot_ended() {
+  if (--active_ == 0) finish();
 }
 
 void IoWorker::arm_sweep() {
@@ -138,10 +122,10 @@ void IoWorker::arm_sweep() {
 void IoWorker::finish() {
   if (finished_) return;
   finished_ = true;
-  arrivals_.cancel();
+  start_.cancel();
   sweep_.cancel();
   for (auto& slot : slots_) {
-    if (slot.think) slot.think->cancel();
+    if (slot.timer) slot.timer->cancel();
     slot.connection->close();
   }
   io_.stop();

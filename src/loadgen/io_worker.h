@@ -1,10 +1,13 @@
 // One I/O thread of the load: its own io_context (run by this thread alone) with many
 // keep-alive connections. Closed loop: each connection is a worker that sends, waits for the
-// answer, thinks, and sends again until the deadline. Open loop: the thread owns every T-th
-// request of the schedule (T threads) and sends each when it is due on an idle connection; a
-// due request that finds none waits, and its latency still runs from its intended send time.
+// answer, thinks, and sends again until the deadline. Open loop: a connection that is free
+// claims the next request of the schedule (one atomic counter shared by all threads, so that
+// the first free connection anywhere takes it) and sends it when it is due, at once when it is
+// overdue; a request that found every connection busy left late, and its latency still runs
+// from its intended send time.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -25,8 +28,9 @@ struct LoadPlan {
   Clock::time_point start{};
   Clock::time_point deadline{};  // closed loop: no request starts after it
   boost::asio::ip::tcp::resolver::results_type endpoints;
-  std::vector<std::string> requests;  // the wire bytes of options->mix.specs()[i]
-  std::vector<std::uint32_t> picks;   // open loop: the endpoint of schedule[i]
+  std::vector<std::string> requests;         // the wire bytes of options->mix.specs()[i]
+  std::vector<std::uint32_t> picks;          // open loop: the endpoint of schedule[i]
+  std::atomic<std::size_t>* next = nullptr;  // open loop: the next request to claim
   int threads = 1;
 };
 
@@ -44,7 +48,8 @@ class IoWorker final : public ConnectionOwner {
  private:
   struct Slot {
     std::unique_ptr<ClientConnection> connection;
-    std::unique_ptr<boost::asio::steady_timer> think;  // closed loop with think time
+    // Closed loop: the think time; open loop: the wait for a claimed request's send time.
+    std::unique_ptr<boost::asio::steady_timer> timer;
     std::size_t endpoint = 0;
     Clock::time_point intended{};
     Clock::time_point sent{};
@@ -54,31 +59,23 @@ class IoWorker final : public ConnectionOwner {
   void on_done(ClientConnection& connection, const Outcome& outcome) override;
   void send(Slot& slot, std::size_t endpoint, Clock::time_point intended, Clock::time_point now);
   void next_closed(Slot& slot);
-  void dispatch_open();
-  void arm_arrivals();
+  void next_open(Slot& slot);
+  void slot_ended();
   void arm_sweep();
-  Clock::time_point intended(std::size_t own) const;
   void finish();
 
   const LoadPlan& plan_;
   const LoadOptions& o_;
   int index_;
   boost::asio::io_context io_;
-  boost::asio::steady_timer arrivals_;
+  boost::asio::steady_timer start_;
   boost::asio::steady_timer sweep_;
   Clock::duration sweep_period_{};
   std::vector<Slot> slots_;
   ThreadStats stats_;
   std::mt19937_64 rng_;
   std::uniform_real_distribution<double> uniform_{0.0, 1.0};
-  int active_ = 0;  // closed loop: workers still going
-  // Open loop: of this thread's requests (own index k is schedule index index_ + k * threads),
-  // those before next_due_ are due and those before next_send_ have left.
-  std::size_t own_count_ = 0;
-  std::size_t next_due_ = 0;
-  std::size_t next_send_ = 0;
-  std::vector<Slot*> idle_;
-  int in_flight_ = 0;
+  int active_ = 0;  // connections with work left
   bool finished_ = false;
 };
 

@@ -3,6 +3,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -53,6 +54,8 @@ LoadSummary run_load(const LoadOptions& o, const std::function<void(const Progre
     plan.picks.resize(o.schedule.size());
     for (auto& p : plan.picks) p = static_cast<std::uint32_t>(o.mix.pick_index(u(rng)));
   }
+  std::atomic<std::size_t> next{0};
+  plan.next = &next;
   // A short lead so that every thread is up before the first request is due.
   plan.start = Clock::now() + std::chrono::milliseconds(20);
   plan.deadline = plan.start + std::chrono::duration_cast<Clock::duration>(
