@@ -1,6 +1,7 @@
 #include "loadgen/thread_stats.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace userscale::loadgen {
 namespace {
@@ -24,6 +25,18 @@ TimelineRow& ThreadStats::row(Clock::time_point t) {
   return part_.timeline[i];
 }
 
+void ThreadStats::count_error(const char* kind) {
+  // A handful of kinds: a linear look-up, and no string built per error (a dead server makes
+  // every request one).
+  for (auto& [k, n] : errors_) {
+    if (k == kind || std::strcmp(k, kind) == 0) {
+      ++n;
+      return;
+    }
+  }
+  errors_.emplace_back(kind, 1);
+}
+
 void ThreadStats::sent(Clock::time_point intended) {
   ++row(intended).sent;
   bump(progress_.sent);
@@ -37,7 +50,7 @@ void ThreadStats::done(const Outcome& outcome, std::size_t endpoint, bool open_l
   TimelineRow& r = row(now);
   if (open_loop) part_.send_lag.record_us(micros(sent - intended));
   if (outcome.error) {
-    ++part_.errors[outcome.error];
+    count_error(outcome.error);
     ++r.failed;
     bump(progress_.failed);
     return;
@@ -62,7 +75,7 @@ void ThreadStats::merge_into(LoadSummary& into, const std::vector<RequestSpec>& 
   into.requests += part_.requests;
   into.completed += part_.completed;
   for (const auto& [k, v] : part_.failed_by_code) into.failed_by_code[k] += v;
-  for (const auto& [k, v] : part_.errors) into.errors[k] += v;
+  for (const auto& [k, v] : errors_) into.errors[k] += v;
   for (std::size_t i = 0; i < by_endpoint_.size() && i < specs.size(); ++i) {
     if (by_endpoint_[i] > 0) into.by_endpoint[specs[i].name] += by_endpoint_[i];
   }

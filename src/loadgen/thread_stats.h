@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "loadgen/client_connection.h"
@@ -37,6 +38,7 @@ class ThreadStats {
 
  private:
   TimelineRow& row(Clock::time_point t);
+  void count_error(const char* kind);
   static void bump(std::atomic<std::uint64_t>& counter) {
     counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
@@ -44,6 +46,7 @@ class ThreadStats {
   Clock::time_point start_;
   LoadSummary part_;
   std::vector<std::uint64_t> by_endpoint_;
+  std::vector<std::pair<const char*, std::uint64_t>> errors_;  // kinds are string literals
   Clock::time_point last_done_{};
   ProgressCounters progress_;
 };
