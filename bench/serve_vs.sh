@@ -9,7 +9,7 @@
 # servers never compete with their client. Each server gets as many workers as it has cores:
 # nginx `worker_processes`, uvicorn `--workers`; `userscale serve` runs on the same cores with
 # its own threads. Clients: wrk with one thread per client core; `userscale load` closed-loop
-# with as many workers as wrk has connections. Everything is loopback HTTP/1.1 keep-alive.
+# with as many workers as wrk has connections, on as many I/O threads as wrk has threads. Everything is loopback HTTP/1.1 keep-alive.
 # nginx answers with `return 200` (a static body from memory, its fastest path); uvicorn is
 # Debian's (h11 and asyncio, as the seed prototype ran it). Needs wrk, nginx, python3-fastapi
 # and python3-uvicorn (scripts/setup installs them).
@@ -146,7 +146,8 @@ PY
 load_row() {  # label URL-BASE TARGET SERVER-PID
   local before; before="$(cpu_of "$4")"
   /usr/bin/time -f "%U %S" -o "$work/client.cpu" taskset -c "$client_cpus" "$bin" load "$2" \
-    --workers "$conns" --duration "$secs" --quiet --json "$work/load.json" --endpoint-mix "$3" >/dev/null
+    --workers "$conns" --threads "$client_threads" --duration "$secs" --quiet \
+    --json "$work/load.json" --endpoint-mix "$3" >/dev/null
   local after; after="$(cpu_of "$4")"
   "$py" - "$1" "$work/load.json" "$before" "$after" "$work/client.cpu" >>"$work/rows" <<'PY'
 import json, sys

@@ -1,6 +1,7 @@
 // `userscale load [URL] [--scenario NAME] [--workers N --think-ms MS | --rate R --arrival
 // constant|poisson] [--duration S] [--endpoint-mix sort:0.5,matrix:0.5] [--trace FILE]
-// [--out DIR] [--json FILE] [--timeline FILE] [--slo-ms MS]`: the load generator (src/loadgen/).
+// [--threads N] [--out DIR] [--json FILE] [--timeline FILE] [--slo-ms MS]`: the load generator
+// (src/loadgen/).
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -26,6 +27,7 @@ struct LoadCliOptions {
   std::optional<double> duration_s;
   std::string endpoint_mix;
   int connections = 64;
+  int threads = 0;
   loadgen::WorkloadSizes sizes;
   std::string trace;
   double trace_speedup = 1.0;
@@ -93,6 +95,7 @@ int run_load_command(const LoadCliOptions& o) {
   lo.mix = std::move(mix).value();
   lo.seed = o.seed;
   lo.connections = o.connections;
+  lo.io_threads = o.threads;
   lo.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout_s * 1000));
   if (o.arrival != "constant" && o.arrival != "poisson") {
     std::cerr << "userscale load: --arrival must be constant or poisson\n";
@@ -201,6 +204,10 @@ void add_load_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--endpoint-mix", o->endpoint_mix, "Weighted endpoints: sort:0.5,matrix:0.5");
   cmd->add_option("--connections", o->connections, "Open loop: keep-alive connections")
       ->capture_default_str();
+  cmd->add_option("--threads", o->threads,
+                  "I/O threads sharing the connections (0: one per usable CPU)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--size", o->sizes.sort_size, "Array size of sort")->capture_default_str();
   cmd->add_option("--convolve-size", o->sizes.convolve_size, "Image side of convolve")
       ->capture_default_str();

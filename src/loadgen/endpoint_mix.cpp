@@ -93,10 +93,10 @@ EndpointMix EndpointMix::single(RequestSpec spec) {
   return mix;
 }
 
-const RequestSpec& EndpointMix::pick(double u) const {
+std::size_t EndpointMix::pick_index(double u) const {
   const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
   const auto i = static_cast<std::size_t>(it - cumulative_.begin());
-  return specs_[std::min(i, specs_.size() - 1)];
+  return std::min(i, specs_.size() - 1);
 }
 
 }  // namespace userscale::loadgen

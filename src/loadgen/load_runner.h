@@ -2,6 +2,8 @@
 // sends again) or an open-loop schedule of intended send times served by a pool of keep-alive
 // connections. Open-loop latency runs from the intended send time, so that a stalled server's
 // backlog shows in the latencies instead of silently slowing the load (coordinated omission).
+// The engine is event-driven (io_worker.h): a few I/O threads, each with its own loop and many
+// connections, so that the generator, not a thread per connection, keeps up with fast servers.
 #pragma once
 
 #include <chrono>
@@ -30,6 +32,8 @@ struct LoadOptions {
   int connections = 64;
   std::uint64_t seed = 1;
   std::chrono::milliseconds timeout = std::chrono::seconds(30);
+  // I/O threads sharing the connections; 0: one per CPU this process may run on.
+  int io_threads = 0;
 };
 
 struct Progress {
@@ -61,6 +65,7 @@ struct LoadSummary {
   LatencyHistogram service_time;  // of 2xx answers, from the actual send
   LatencyHistogram send_lag;      // open loop: actual send minus intended send
   std::vector<TimelineRow> timeline;
+  int io_threads = 0;  // as run
 
   double throughput_rps() const { return elapsed_s > 0 ? completed / elapsed_s : 0.0; }
 };
