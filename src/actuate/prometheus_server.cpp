@@ -31,7 +31,8 @@ std::string prometheus_config(const PrometheusOptions& o, const std::filesystem:
     << "    scrape_timeout: " << seconds_text(o.scrape_interval) << "\n"
     << "    file_sd_configs:\n"
     << "      - files: ['" << targets.string() << "']\n"
-    << "        refresh_interval: 1s\n";
+    << "        refresh_interval: 1s\n"
+    << o.extra_scrape_configs;
   return c.str();
 }
 

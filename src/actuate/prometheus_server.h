@@ -21,6 +21,9 @@ struct PrometheusOptions {
   int port = 0;                // 0 picks a free one
   double scrape_interval = 1;  // seconds
   std::chrono::milliseconds start_timeout{30'000};
+  // More entries of scrape_configs, as YAML list items indented by two spaces (a DCGM
+  // exporter, say); appended after the userscale job.
+  std::string extra_scrape_configs;
 };
 
 struct ScrapeTarget {

@@ -93,6 +93,10 @@ int run_scaler(const ScalerOptions& o) {
               << "\")\n";
     return 2;
   }
+  if (o.kube.mode != "actuate") {
+    std::cerr << "userscale scaler: --mode " << o.kube.mode << " is for --world kubernetes\n";
+    return 2;
+  }
   if (o.config.empty()) {
     std::cerr << "userscale scaler: --world local needs --config GPUAUTOSCALER.yaml\n";
     return 2;
@@ -257,6 +261,14 @@ void add_scaler_command(CLI::App& app, int& exit_code) {
                   "Watch GPUAutoscalers here (default: context's)");
   cmd->add_flag("--all-namespaces", k.all_namespaces, "Watch GPUAutoscalers in every namespace");
   cmd->add_option("--prometheus", k.prometheus, "Prometheus URL for --source prometheus")
+      ->capture_default_str();
+  cmd->add_option("--prometheus-job", k.prometheus_job,
+                  "Prometheus job of the replicas' series for --source prometheus")
+      ->capture_default_str();
+  cmd->add_option("--mode", k.mode,
+                  "actuate, or advisory: decide, write status, publish "
+                  "userscale_desired_replicas and KEDA, never PATCH /scale (--world kubernetes; "
+                  "annotation userscale.dev/mode overrides per object)")
       ->capture_default_str();
   cmd->add_option("--kube-qps", k.qps, "Client-side API rate limit")->capture_default_str();
   cmd->add_option("--kube-burst", k.burst, "Client-side API burst")->capture_default_str();

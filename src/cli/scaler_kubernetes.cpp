@@ -62,6 +62,11 @@ int run_kubernetes_scaler(const KubeScalerOptions& o) {
               << "\")\n";
     return 2;
   }
+  if (o.mode != "actuate" && o.mode != "advisory") {
+    std::cerr << "userscale scaler: --mode must be actuate or advisory (got \"" << o.mode
+              << "\")\n";
+    return 2;
+  }
   auto prom = metrics::parse_url(o.prometheus);
   if (o.source == "prometheus" && !prom.ok()) {
     std::cerr << "userscale scaler: --prometheus: " << prom.error().to_string() << "\n";
@@ -89,6 +94,7 @@ int run_kubernetes_scaler(const KubeScalerOptions& o) {
     std::lock_guard lock(out_mu);
     std::cout << "userscale scaler: " << line << std::endl;
   };
+  for (const auto& w : config->warnings) say("warning: " + w);
 
   signal(SIGPIPE, SIG_IGN);
   struct sigaction sa {};
@@ -125,6 +131,8 @@ int run_kubernetes_scaler(const KubeScalerOptions& o) {
     wo.prometheus_host = prom->host;
     wo.prometheus_port = prom->port;
   }
+  wo.prometheus_job = o.prometheus_job;
+  wo.advisory = o.mode == "advisory";
   wo.window = o.window;
   wo.cpu_request_cores = o.cpu_request;
   wo.identity = o.identity.empty() ? default_identity() : o.identity;
@@ -143,7 +151,7 @@ int run_kubernetes_scaler(const KubeScalerOptions& o) {
 
   say("world kubernetes, " + config->source + ", server " + config->scheme + "://" + config->host +
       ":" + config->port + ", namespace " + (ns.empty() ? "(all)" : ns) + ", source " + o.source +
-      ", identity " + wo.identity +
+      ", mode " + o.mode + ", identity " + wo.identity +
       (o.leader_elect
            ? ", leader election on lease " + wo.leader.namespace_name + "/" + wo.leader.name
            : ", no leader election"));

@@ -12,6 +12,8 @@ struct KubeScalerOptions {
   std::string namespace_name;  // empty: every namespace
   bool all_namespaces = false;
   std::string source = "scrape";
+  std::string prometheus_job = "userscale-serve";  // deploy/base/prometheus/prometheus.yml's
+  std::string mode = "actuate";                    // or advisory: never PATCH /scale
   std::string prometheus = "http://127.0.0.1:9090";
   double qps = 5.0;
   int burst = 10;

@@ -169,7 +169,16 @@ void Controller::tick(Target& t) {
     d.reason += "; only " + std::to_string(coverage.reporting) + " of " +
                 std::to_string(coverage.ready) + " ready pods reported a fresh sample; holding";
   }
-  if (d.rescale) {
+  if (d.rescale && s.advisory) {
+    // Published as the desired count for whatever actuates; the target is left as it is, and
+    // the next tick reads the count that was really applied. No scale happened, so none is
+    // stored for the rate limits: else the next tick would limit its advice against a scale
+    // that never was, and the published count would flap.
+    kind = kind == "scale_up" ? "advise_up" : "advise_down";
+    st->desired = d.desired_replicas;
+    t.behavior.scale_up_events = up_events;
+    t.behavior.scale_down_events = down_events;
+  } else if (d.rescale) {
     const Status scaled = s.actuator->scale(d.desired_replicas);
     if (!scaled.ok()) {
       // Logged as the hold it is ("HOLD 1 (wanted 3): ...; scale failed"), never as SCALED.
@@ -213,7 +222,13 @@ void Controller::record(Target& t, const Decision& d, const std::string& kind, b
   nlohmann::json rec = config::decision_record(d, t.setup.name, t.setup.policy->name());
   rec["kind"] = kind;
   if (source_error) rec["source_error"] = true;
-  log_.append(t.setup.name, d.now, human_line(d), rec);
+  std::string line = human_line(d);
+  // "SCALED 1 -> 3 (...)" would claim a scale that advisory mode never makes.
+  if ((kind == "advise_up" || kind == "advise_down") && line.rfind("SCALED ", 0) == 0) {
+    line = "ADVISED " + line.substr(7);
+    rec["human"] = line;
+  }
+  log_.append(t.setup.name, d.now, line, rec);
   metrics_.count_decision(t.setup.name, kind);
   if (options_.on_decision) options_.on_decision(t.setup.name, d, kind);
 }

@@ -38,6 +38,10 @@ struct TargetSetup {
   MetricSource* source = nullptr;  // not owned
   Actuator* actuator = nullptr;    // not owned
   std::optional<double> slo_ms;    // shown in the snapshot when known
+  // Decide and publish (userscale_desired_replicas, KEDA, on_decision) but never call the
+  // actuator's scale(): for clusters where KEDA or an HPA actuates. Its rescales are the
+  // kinds advise_up / advise_down.
+  bool advisory = false;
 };
 
 struct ControllerOptions {
@@ -49,8 +53,8 @@ struct ControllerOptions {
   // max(3 sync periods, 10 s).
   Duration staleness = 0.0;
   // Called after every decision of a target (in the ticking thread), e.g. to write a
-  // Kubernetes status and events. `kind`: scale_up, scale_down, hold, source_error, stale,
-  // actuator_error.
+  // Kubernetes status and events. `kind`: scale_up, scale_down, advise_up, advise_down, hold,
+  // source_error, stale, actuator_error.
   std::function<void(const std::string& target, const Decision& d, const std::string& kind)>
       on_decision;
 };

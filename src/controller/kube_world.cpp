@@ -16,13 +16,14 @@ using nlohmann::json;
 struct KubeWorld::Entry {
   std::string key;  // namespace/name of the GPUAutoscaler
   std::string ns, name, uid;
-  std::string spec_text;  // to notice a changed spec
+  std::string spec_text;  // to notice a changed spec or mode (watched_text)
   std::int64_t generation = 0;
   std::string target;  // the controller's target name; empty when not acted on
   std::unique_ptr<KubernetesActuator> actuator;
   std::unique_ptr<MetricSource> source;
   json status;          // as last written
   std::string invalid;  // why it is not acted on; written to its status by the leader
+  bool advisory = false;
   bool invalid_written = false;
 };
 
@@ -34,6 +35,14 @@ std::string now_text() {
 
 std::string status_path(const std::string& ns, const std::string& name) {
   return "/apis/userscale.dev/v1alpha1/namespaces/" + ns + "/gpuautoscalers/" + name + "/status";
+}
+
+// What, when it changes, makes an object be re-read: its spec and its mode annotation.
+std::string watched_text(const json& obj) {
+  const json md = obj.value("metadata", json::object());
+  const json annotations = md.value("annotations", json::object());
+  const json mode = annotations.is_object() ? annotations.value(kModeAnnotation, json()) : json();
+  return obj.value("spec", json::object()).dump() + "\n" + mode.dump();
 }
 
 // Drops what the API server adds, so that the strict parser reads the object as written.
@@ -76,6 +85,14 @@ json autoscaler_status(const Decision& d, const std::string& kind, const json& p
     conditions.push_back(condition("ScalingActive", "False",
                                    kind == "stale" ? "StaleMetrics" : "FailedGetPodsMetric",
                                    d.reason));
+  }
+  if ((kind == "advise_up" || kind == "advise_down") && !d.conditions.empty()) {
+    for (auto& c : conditions) {
+      if (c["type"] == "AbleToScale" && c["reason"] == "SucceededRescale")
+        c = condition("AbleToScale", "True", "AdvisoryOnly",
+                      "advisory: desiredReplicas " + std::to_string(d.desired_replicas) +
+                          " is for KEDA or an HPA to apply; the target's scale is not written");
+    }
   }
   if (kind == "actuator_error" && !d.conditions.empty()) {
     for (auto& c : conditions) {
@@ -152,7 +169,7 @@ std::size_t KubeWorld::active_targets() const {
   return by_target_.size();
 }
 
-std::unique_ptr<MetricSource> KubeWorld::make_source() const {
+std::unique_ptr<MetricSource> KubeWorld::make_source(const std::string& ns) const {
   if (o_.source == "prometheus") {
     PrometheusSourceOptions po;
     po.host = o_.prometheus_host;
@@ -160,6 +177,10 @@ std::unique_ptr<MetricSource> KubeWorld::make_source() const {
     po.job = o_.prometheus_job;
     po.window = o_.window;
     po.cpu_request_cores = o_.cpu_request_cores;
+    // In a cluster the DCGM exporter knows each pod's physical GPU (serve cannot see whether
+    // its GPU is time-sliced with another pod).
+    po.gpu_metrics = GpuMetrics::Dcgm;
+    po.namespace_name = ns;
     return std::make_unique<PrometheusSource>(po);
   }
   ScrapeSourceOptions so;
@@ -195,8 +216,7 @@ void KubeWorld::sync_autoscalers() {
   }
   for (auto it = entries_.begin(); it != entries_.end();) {
     auto s = seen.find(it->first);
-    if (s == seen.end() ||
-        s->second.value("spec", json::object()).dump() != it->second->spec_text) {
+    if (s == seen.end() || watched_text(s->second) != it->second->spec_text) {
       const std::string key = it->first;
       ++it;
       drop(key);
@@ -240,7 +260,7 @@ void KubeWorld::add(const std::string& key, const json& obj) {
   e->name = md.value("name", "");
   e->uid = md.value("uid", "");
   e->generation = md.value("generation", 0);
-  e->spec_text = obj.value("spec", json::object()).dump();
+  e->spec_text = watched_text(obj);
   e->status = obj.value("status", json::object());
   Entry& entry = *e;
   entries_[key] = std::move(e);
@@ -257,6 +277,17 @@ void KubeWorld::add(const std::string& key, const json& obj) {
     return;
   }
   const GpuAutoscaler& ga = parsed.value();
+  const json annotations = md.value("annotations", json::object());
+  const std::string mode = annotations.is_object() && annotations.contains(kModeAnnotation) &&
+                                   annotations[kModeAnnotation].is_string()
+                               ? annotations[kModeAnnotation].get<std::string>()
+                               : (o_.advisory ? "advisory" : "actuate");
+  if (mode != "advisory" && mode != "actuate") {
+    invalid(std::string("metadata.annotations[") + kModeAnnotation +
+            "]: must be advisory or actuate (got \"" + mode + "\")");
+    return;
+  }
+  entry.advisory = mode == "advisory";
   HpaSettings settings;
   auto policy = make_policy(ga.spec, settings);
   if (!policy.ok()) {
@@ -275,7 +306,7 @@ void KubeWorld::add(const std::string& key, const json& obj) {
     return;
   }
   entry.actuator = std::make_unique<KubernetesActuator>(client_, *pods_, ref);
-  entry.source = make_source();
+  entry.source = make_source(entry.ns);
   entry.target = target;
   by_target_[target] = key;
   TargetSetup t;
@@ -285,6 +316,8 @@ void KubeWorld::add(const std::string& key, const json& obj) {
   t.policy = std::move(policy).value();
   t.source = entry.source.get();
   t.actuator = entry.actuator.get();
+  t.advisory = entry.advisory;
+  if (entry.advisory) say("GPUAutoscaler " + key + " is advisory: its /scale is never written");
   controller_.add_target(std::move(t));
 }
 
@@ -295,6 +328,7 @@ void KubeWorld::on_decision(const std::string& target, const Decision& d, const 
   if (it == entries_.end()) return;
   Entry& e = *it->second;
   const std::string now = now_text();
+  // advise_up / advise_down (advisory mode) are not scale_*: no lastScaleTime, no event.
   write_status(e, autoscaler_status(d, kind, e.status, e.generation, now));
   if (kind == "scale_up" || kind == "scale_down") {
     post_event(e, "SuccessfulRescale",

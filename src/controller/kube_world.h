@@ -25,15 +25,20 @@
 namespace userscale::controller {
 
 inline constexpr const char* kGpuAutoscalerPlural = "gpuautoscalers";
+inline constexpr const char* kModeAnnotation = "userscale.dev/mode";
 
 struct KubeWorldOptions {
   std::string namespace_name;     // empty: every namespace
-  std::string source = "scrape";  // or "prometheus"
+  std::string source = "scrape";  // or "prometheus" (GPUs from the DCGM exporter's series)
   std::string prometheus_host = "127.0.0.1";
   std::string prometheus_port = "9090";
   std::string prometheus_job = "userscale";
   double window = 10.0;
   double cpu_request_cores = 1.0;
+  // Advisory: decide, write the status and publish userscale_desired_replicas (and KEDA) but
+  // never PATCH /scale. An object's annotation userscale.dev/mode (advisory or actuate)
+  // overrides this for that object.
+  bool advisory = false;
   std::string identity;  // reportingInstance of events; the lease holder
   bool leader_elect = true;
   LeaderElectionOptions leader;
@@ -68,7 +73,7 @@ class KubeWorld {
   void write_status(Entry& e, nlohmann::json status);
   void post_event(const Entry& e, const std::string& reason, const std::string& message,
                   const std::string& type);
-  std::unique_ptr<MetricSource> make_source() const;
+  std::unique_ptr<MetricSource> make_source(const std::string& ns) const;
   void say(const std::string& line) const;
 
   actuate::kube::KubeClient& client_;

@@ -114,6 +114,29 @@ TEST(KubeConfig, ContextsAndErrorsNameTheField) {
   EXPECT_FALSE(load_kubeconfig(dir.file("absent")).ok());
 }
 
+// insecure-skip-tls-verify works (no CA at all, the server's certificate is not checked) and
+// leaves a warning naming the field; a verified cluster leaves none.
+TEST(KubeConfig, InsecureSkipTlsVerifyWarns) {
+  testing::ScratchDir dir;
+  FakeApiServer server;
+  auto verified = load_kubeconfig(server.write_kubeconfig(dir.file("config")));
+  ASSERT_TRUE(verified.ok()) << verified.error().to_string();
+  EXPECT_TRUE(verified->warnings.empty());
+  testing::write_text(dir.file("insecure"),
+                      "current-context: a\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n"
+                      "clusters:\n- name: c\n  cluster:\n    server: " +
+                          server.url() +
+                          "\n    insecure-skip-tls-verify: true\n"
+                          "users:\n- name: u\n  user: {token: test-token}\n");
+  auto insecure = load_kubeconfig(dir.file("insecure"));
+  ASSERT_TRUE(insecure.ok()) << insecure.error().to_string();
+  ASSERT_EQ(insecure->warnings.size(), 1u);
+  EXPECT_NE(insecure->warnings[0].find("clusters[c].insecure-skip-tls-verify"), std::string::npos)
+      << insecure->warnings[0];
+  EXPECT_NE(insecure->warnings[0].find("not verified"), std::string::npos);
+  EXPECT_EQ(get_status(*insecure), 200);
+}
+
 TEST(KubeConfig, InClusterReadsTheServiceAccountAndFollowsTokenRotation) {
   FakeApiServer server;
   testing::ScratchDir sa;

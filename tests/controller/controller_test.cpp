@@ -51,6 +51,41 @@ TEST(Controller, ScalesOutOnLoadAndBackInAfterIt) {
   EXPECT_EQ(records[1].record["kind"], "scale_down");
 }
 
+// Advisory: the same decisions, published as the desired count, but the actuator is never
+// asked to scale; each tick starts again from the count the actuator really has, and the
+// advice does not flap (no scale event is stored for a scale that did not happen).
+TEST(Controller, AdvisoryDecidesAndPublishesButNeverScales) {
+  ManualClock clock;
+  DecisionLog log({}, nullptr);
+  Controller ctl(clock, log, Loop::options());
+  FakeSource source;
+  FakeActuator actuator(1);
+  actuator.calls.clear();
+  TargetSetup t = testing::target_from(kConfig, source, actuator);
+  t.advisory = true;
+  ctl.add_target(std::move(t));
+  source.total_in_flight = 6;  // 3 pods
+  for (int i = 0; i < 4; ++i) {
+    ctl.tick_due();
+    clock.advance(5);
+  }
+  EXPECT_TRUE(actuator.calls.empty());
+  EXPECT_EQ(actuator.desired, 1);
+  EXPECT_EQ(ctl.metrics().desired_replicas("default/gpu-service"), 3);
+  const auto records = log.after(0, 10);
+  ASSERT_EQ(records.size(), 4u);
+  for (const auto& r : records) {
+    EXPECT_EQ(r.record["kind"], "advise_up");
+    EXPECT_EQ(r.record["desired"], 3) << r.line;
+    EXPECT_EQ(r.line.rfind("ADVISED 1 -> 3", 0), 0u) << r.line;
+    EXPECT_EQ(r.record["human"], r.line);
+  }
+  actuator.desired = 3;  // what actuates (KEDA, an HPA) applied it
+  ctl.tick_due();
+  EXPECT_EQ(log.after(0, 10).back().record["kind"], "hold");
+  EXPECT_TRUE(actuator.calls.empty());
+}
+
 TEST(Controller, NeverLeavesMinMax) {
   Loop l;
   l.source.total_in_flight = 1000;

@@ -21,27 +21,7 @@ using userscale::testing::FakeFault;
 using userscale::testing::read_text;
 using namespace std::chrono_literals;
 
-std::vector<std::string> scaler_argv(const FakeCluster& c, const std::string& run_dir,
-                                     std::vector<std::string> extra) {
-  std::vector<std::string> argv = {
-      USERSCALE_BINARY, "scaler",  "--world",           "kubernetes", "--kubeconfig", c.kubeconfig,
-      "--namespace",    "default", "--run-dir",         run_dir,      "--window",     "2",
-      "--duration",     "120",     "--source-attempts", "1"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  return argv;
-}
-
-struct Scaler {
-  Scaler(const FakeCluster& c, const std::string& name,
-         std::vector<std::string> extra = {"--leader-elect", "false"})
-      : out(c.dir.file(name + ".out")),
-        err(c.dir.file(name + ".err")),
-        run_dir(c.dir.file(name)),
-        child(scaler_argv(c, run_dir, extra), out, err) {}
-  std::string log() const { return read_text(out) + read_text(err); }
-  std::string out, err, run_dir;
-  ChildProcess child;
-};
+using Scaler = testing::KubeScaler;
 
 int max_replicas_seen(const FakeCluster& c, int& highest, int& lowest) {
   const int r = c.replicas();

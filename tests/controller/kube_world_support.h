@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "support/child_process.h"
 #include "support/fake_apiserver.h"
 #include "support/scratch_dir.h"
 
@@ -75,6 +77,32 @@ struct FakeCluster {
     }
     return o["status"];
   }
+};
+
+// A real `userscale scaler --world kubernetes` process on the cluster (namespace default, a 2 s
+// window, 120 s at most); `extra` comes last. Its stdout and stderr go to NAME.out / NAME.err,
+// its run directory is NAME, all in the cluster's scratch folder.
+struct KubeScaler {
+  static std::vector<std::string> argv(const FakeCluster& c, const std::string& run_dir,
+                                       std::vector<std::string> extra) {
+    std::vector<std::string> v = {USERSCALE_BINARY, "scaler",     "--world",           "kubernetes",
+                                  "--kubeconfig",   c.kubeconfig, "--namespace",       "default",
+                                  "--run-dir",      run_dir,      "--window",          "2",
+                                  "--duration",     "120",        "--source-attempts", "1"};
+    v.insert(v.end(), extra.begin(), extra.end());
+    return v;
+  }
+  KubeScaler(const FakeCluster& c, const std::string& name,
+             std::vector<std::string> extra = {"--leader-elect", "false"})
+      : out(c.dir.file(name + ".out")),
+        err(c.dir.file(name + ".err")),
+        run_dir(c.dir.file(name)),
+        child(argv(c, run_dir, std::move(extra)), out, err) {}
+  std::string log() const {
+    return userscale::testing::read_text(out) + userscale::testing::read_text(err);
+  }
+  std::string out, err, run_dir;
+  userscale::testing::ChildProcess child;
 };
 
 // Polls `cond` until true or `limit` passes.

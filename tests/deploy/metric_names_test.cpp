@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "controller/dcgm_mapping.h"
 #include "controller/live_support.h"
 #include "deploy/deploy_support.h"
 #include "metrics/http_client.h"
@@ -174,6 +175,39 @@ TEST(DeployMetrics, RulesPassPromtoolAndTheAdapterReadsARecordedSeries) {
   ASSERT_TRUE(hpa);
   EXPECT_EQ((*hpa)["spec"]["metrics"][0]["external"]["metric"]["name"].as<std::string>(),
             adapter["externalRules"][0]["name"]["as"].as<std::string>());
+}
+
+// What `scaler --world kubernetes --source prometheus` queries is what deploy/ sets up: DCGM
+// names among the exporter's defaults, an exporter that labels GPUs with their pods, a scrape
+// job that keeps those labels as pod / namespace, and the serve job the scaler reads by default.
+TEST(DeployMetrics, TheScalersDcgmQueriesMatchTheExporterAndItsScrapeJob) {
+  const auto q = controller::dcgm_queries("default");
+  for (const std::string& expr : {q.util, q.fb_used, q.fb_free}) {
+    for (const auto& n : referenced(expr)) EXPECT_TRUE(kDcgmDefaults.count(n)) << n;
+  }
+  const auto docs = render("base");
+  const auto ds = find_object(docs, "DaemonSet", "dcgm-exporter");
+  ASSERT_TRUE(ds);
+  bool kubernetes_mapping = false;
+  for (const auto& e : first_container(*ds)["env"]) {
+    kubernetes_mapping =
+        kubernetes_mapping || (e["name"].as<std::string>() == "DCGM_EXPORTER_KUBERNETES" &&
+                               e["value"].as<std::string>() == "true");
+  }
+  EXPECT_TRUE(kubernetes_mapping) << "without it the exporter names no pod";
+  const YAML::Node prom = YAML::LoadFile((kDeployDir / "base/prometheus/prometheus.yml").string());
+  bool dcgm_job = false, serve_job = false;
+  for (const auto& job : prom["scrape_configs"]) {
+    const std::string name = job["job_name"].as<std::string>();
+    if (name == "dcgm-exporter") {
+      dcgm_job = true;
+      EXPECT_TRUE(job["honor_labels"] && job["honor_labels"].as<bool>())
+          << "the exporter's pod / namespace labels must survive the scrape";
+    }
+    serve_job = serve_job || name == "userscale-serve";  // --prometheus-job's default
+  }
+  EXPECT_TRUE(dcgm_job);
+  EXPECT_TRUE(serve_job);
 }
 
 }  // namespace

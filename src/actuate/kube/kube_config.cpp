@@ -153,6 +153,12 @@ Result<KubeConfig> load_kubeconfig(const std::filesystem::path& file, const std:
   if (server.empty()) return Error{cpath + ".server", "missing"};
   if (auto st = set_server(c, server, cpath + ".server"); !st.ok()) return st.error();
   c.tls.insecure_skip_verify = text(cluster, "insecure-skip-tls-verify") == "true";
+  if (c.tls.insecure_skip_verify) {
+    // kubectl accepts this silently; a controller that PATCHes workloads should not.
+    c.warnings.push_back(cpath +
+                         ".insecure-skip-tls-verify is true: the API server's certificate is "
+                         "not verified, so anyone on the path can impersonate it");
+  }
   auto ca = pem(cluster, "certificate-authority", cpath, dir);
   if (!ca.ok()) return ca.error();
   c.tls.ca_pem = *ca;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "actuate/kube/http_connection.h"
 #include "core/result.h"
@@ -27,6 +28,9 @@ struct KubeConfig {
   std::filesystem::path token_file;  // re-read when it changes (service account rotation)
   std::string namespace_name;        // the context's (or the pod's) namespace; may be empty
   std::string source;                // "kubeconfig FILE (context C)" or "in-cluster", for logs
+  // Settings that work but weaken security (insecure-skip-tls-verify), one line each naming
+  // the field; the caller logs them (loading stays free of output).
+  std::vector<std::string> warnings;
 };
 
 // Decodes standard base64 (the *-data fields); nullopt when it is not base64.
