@@ -2,10 +2,10 @@
 // validates each with the config parser (an invalid one gets a ScalingActive=False InvalidSpec
 // condition and is not acted on), and runs one control loop per valid object through the
 // controller: a KubernetesActuator on its scaleTargetRef, the pods from one shared pod
-// informer, and a metric source (each pod's /metrics, or Prometheus). After every decision it
-// writes the object's status as the HPA does (currentReplicas, desiredReplicas, lastScaleTime,
-// conditions AbleToScale, ScalingActive, ScalingLimited) when it changed, and POSTs an Event
-// for every scaling. With leader election on, only the lease holder ticks.
+// informer, and a metric source (each pod's /metrics, Prometheus, or the metrics APIs). After every
+// decision it writes the object's status as the HPA does (currentReplicas, desiredReplicas,
+// lastScaleTime, conditions AbleToScale, ScalingActive, ScalingLimited) when it changed, and POSTs
+// an Event for every scaling. With leader election on, only the lease holder ticks.
 #pragma once
 
 #include <atomic>
@@ -28,7 +28,7 @@ inline constexpr const char* kGpuAutoscalerPlural = "gpuautoscalers";
 
 struct KubeWorldOptions {
   std::string namespace_name;     // empty: every namespace
-  std::string source = "scrape";  // or "prometheus"
+  std::string source = "scrape";  // or "prometheus", or "metrics-api" (kube_metrics_source.h)
   std::string prometheus_host = "127.0.0.1";
   std::string prometheus_port = "9090";
   std::string prometheus_job = "userscale";
@@ -69,6 +69,8 @@ class KubeWorld {
   void post_event(const Entry& e, const std::string& reason, const std::string& message,
                   const std::string& type);
   std::unique_ptr<MetricSource> make_source() const;
+  std::unique_ptr<MetricSource> make_metrics_api_source(const Entry& e,
+                                                        const AutoscalerSpec& spec) const;
   void say(const std::string& line) const;
 
   actuate::kube::KubeClient& client_;
