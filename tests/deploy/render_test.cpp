@@ -121,7 +121,6 @@ TEST(DeployRbac, TheScalerGetsExactlyTheLeastPrivilegeSet) {
         {{"custom.metrics.k8s.io", "pods/requests_per_second", ""}, {"get", "list"}},
         {{"custom.metrics.k8s.io", "pods/request_latency_ms", ""}, {"get", "list"}},
         {{"custom.metrics.k8s.io", "pods/DCGM_FI_DEV_GPU_UTIL", ""}, {"get", "list"}},
-        {{"external.metrics.k8s.io", "*", ""}, {"get", "list"}},
     };
     EXPECT_EQ(grants_of(*cluster_role), expected_cluster);
 
