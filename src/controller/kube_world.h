@@ -2,10 +2,10 @@
 // validates each with the config parser (an invalid one gets a ScalingActive=False InvalidSpec
 // condition and is not acted on), and runs one control loop per valid object through the
 // controller: a KubernetesActuator on its scaleTargetRef, the pods from one shared pod
-// informer, and a metric source (each pod's /metrics, Prometheus, or the metrics APIs). After every
-// decision it writes the object's status as the HPA does (currentReplicas, desiredReplicas,
-// lastScaleTime, conditions AbleToScale, ScalingActive, ScalingLimited) when it changed, and POSTs
-// an Event for every scaling. With leader election on, only the lease holder ticks.
+// informer, and a metric source (each pod's /metrics, or Prometheus). After every decision it
+// writes the object's status as the HPA does (currentReplicas, desiredReplicas, lastScaleTime,
+// conditions AbleToScale, ScalingActive, ScalingLimited) when it changed, and POSTs an Event
+// for every scaling. With leader election on, only the lease holder ticks.
 #pragma once
 
 #include <atomic>
