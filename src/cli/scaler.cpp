@@ -230,7 +230,9 @@ void add_scaler_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--run-dir", o->run_dir,
                   "Configs, logs, state file (default: $TMPDIR/userscale-local-UID)");
   cmd->add_option("--source", o->source,
-                  "prometheus or scrape (default: prometheus when /usr/bin/prometheus exists)");
+                  "prometheus or scrape (default: prometheus when /usr/bin/prometheus exists); "
+                  "--world kubernetes also metrics-api (metrics.k8s.io, custom and external "
+                  "metrics APIs, as the HPA reads them)");
   cmd->add_option("--haproxy-port", o->haproxy_port, "Where clients connect (0: a free port)");
   cmd->add_option("--serve-arg", o->serve_args, "Argument for every `userscale serve` replica")
       ->allow_extra_args(false);

@@ -57,9 +57,9 @@ std::string default_identity() {
 }  // namespace
 
 int run_kubernetes_scaler(const KubeScalerOptions& o) {
-  if (o.source != "scrape" && o.source != "prometheus") {
-    std::cerr << "userscale scaler: --source must be scrape or prometheus (got \"" << o.source
-              << "\")\n";
+  if (o.source != "scrape" && o.source != "prometheus" && o.source != "metrics-api") {
+    std::cerr << "userscale scaler: --source must be scrape, prometheus or metrics-api (got \""
+              << o.source << "\")\n";
     return 2;
   }
   if (o.mode != "actuate" && o.mode != "advisory") {

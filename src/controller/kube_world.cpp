@@ -5,6 +5,7 @@
 
 #include "config/gpu_autoscaler.h"
 #include "controller/clock.h"
+#include "controller/kube_metrics_source.h"
 #include "controller/prometheus_source.h"
 #include "controller/scrape_source.h"
 #include "core/policies/registry.h"
@@ -189,6 +190,18 @@ std::unique_ptr<MetricSource> KubeWorld::make_source(const std::string& ns) cons
   return std::make_unique<ScrapeSource>(so);
 }
 
+std::unique_ptr<MetricSource> KubeWorld::make_metrics_api_source(const Entry& e,
+                                                                 const AutoscalerSpec& spec) const {
+  KubeMetricsSourceOptions mo;
+  mo.namespace_name = e.ns;
+  const KubernetesActuator* actuator = e.actuator.get();
+  mo.selector = [actuator] { return actuator->selector(); };
+  mo.metrics = spec.metrics;
+  mo.serving_metrics = spec.policy.name != "hpa";  // the hpa policy reads spec.metrics only
+  mo.cpu_request_cores = o_.cpu_request_cores;
+  return std::make_unique<KubeMetricsSource>(client_, pods_.get(), mo);
+}
+
 void KubeWorld::run(const std::atomic<bool>& stop) {
   RealClock clock;
   bool was_leading = false;
@@ -306,7 +319,8 @@ void KubeWorld::add(const std::string& key, const json& obj) {
     return;
   }
   entry.actuator = std::make_unique<KubernetesActuator>(client_, *pods_, ref);
-  entry.source = make_source(entry.ns);
+  entry.source =
+      o_.source == "metrics-api" ? make_metrics_api_source(entry, ga.spec) : make_source(entry.ns);
   entry.target = target;
   by_target_[target] = key;
   TargetSetup t;

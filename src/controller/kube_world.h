@@ -29,7 +29,7 @@ inline constexpr const char* kModeAnnotation = "userscale.dev/mode";
 
 struct KubeWorldOptions {
   std::string namespace_name;     // empty: every namespace
-  std::string source = "scrape";  // or "prometheus" (GPUs from the DCGM exporter's series)
+  std::string source = "scrape";  // "prometheus" (GPUs from the DCGM exporter), "metrics-api"
   std::string prometheus_host = "127.0.0.1";
   std::string prometheus_port = "9090";
   std::string prometheus_job = "userscale";
@@ -74,6 +74,8 @@ class KubeWorld {
   void post_event(const Entry& e, const std::string& reason, const std::string& message,
                   const std::string& type);
   std::unique_ptr<MetricSource> make_source(const std::string& ns) const;
+  std::unique_ptr<MetricSource> make_metrics_api_source(const Entry& e,
+                                                        const AutoscalerSpec& spec) const;
   void say(const std::string& line) const;
 
   actuate::kube::KubeClient& client_;

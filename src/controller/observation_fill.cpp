@@ -19,15 +19,12 @@ void publish_pod_metrics(Observation& obs, const std::map<std::string, double>& 
     const Time at = s.sample_time.value_or(now);
     const std::optional<Duration> window =
         s.window > 0 ? std::optional<Duration>(s.window) : std::nullopt;
-    auto custom = [&](const char* name, std::optional<double> v) {
-      if (!v || !std::isfinite(*v)) return;
-      obs.custom_metrics.push_back(CustomMetricValue{"Pod", p.name, name, milli(*v), at, window});
-    };
-    custom("requests_in_flight", s.in_flight);
-    custom("requests_queued", s.queued);
-    custom("requests_per_second", s.arrival_rate);
-    custom("request_latency_ms", s.latency_mean_ms);
-    custom("DCGM_FI_DEV_GPU_UTIL", s.gpu_utilization);
+    for (const auto& m : kServingMetricNames) {
+      const std::optional<double>& v = s.*m.field;
+      if (!v || !std::isfinite(*v)) continue;
+      obs.custom_metrics.push_back(
+          CustomMetricValue{"Pod", p.name, m.metric, milli(*v), at, window});
+    }
     if (auto it = cpu_cores.find(p.name); it != cpu_cores.end()) {
       PodResourceMetrics m;
       m.pod = p.name;

@@ -76,6 +76,48 @@ bool LabelSelector::matches(const Labels& labels) const {
                      [&](const SelectorRequirement& r) { return requirement_matches(r, labels); });
 }
 
+std::string to_selector_string(const LabelSelector& s) {
+  std::vector<std::string> parts;
+  for (const auto& [k, v] : s.match_labels) parts.push_back(k + "=" + v);
+  for (const auto& r : s.match_expressions) {
+    std::vector<std::string> values = r.values;
+    std::sort(values.begin(), values.end());
+    std::string list;
+    for (const auto& v : values) list += (list.empty() ? "" : ",") + v;
+    switch (r.op) {
+      case SelectorOp::In:
+        parts.push_back(r.key + " in (" + list + ")");
+        break;
+      case SelectorOp::NotIn:
+        parts.push_back(r.key + " notin (" + list + ")");
+        break;
+      case SelectorOp::Equals:
+        parts.push_back(r.key + "=" + (values.empty() ? "" : values[0]));
+        break;
+      case SelectorOp::NotEquals:
+        parts.push_back(r.key + "!=" + (values.empty() ? "" : values[0]));
+        break;
+      case SelectorOp::Exists:
+        parts.push_back(r.key);
+        break;
+      case SelectorOp::DoesNotExist:
+        parts.push_back("!" + r.key);
+        break;
+    }
+  }
+  // Upstream sorts the requirements by key.
+  std::stable_sort(parts.begin(), parts.end(), [](const std::string& a, const std::string& b) {
+    auto key = [](const std::string& p) {
+      const std::size_t from = !p.empty() && p[0] == '!' ? 1 : 0;
+      return p.substr(from, p.find_first_of("=! ", from) - from);
+    };
+    return key(a) < key(b);
+  });
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ",") + p;
+  return out;
+}
+
 std::optional<std::vector<SelectorRequirement>> parse_selector_string(std::string_view text) {
   std::vector<SelectorRequirement> out;
   text = trim(text);

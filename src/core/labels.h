@@ -30,6 +30,11 @@ struct LabelSelector {
 
 bool requirement_matches(const SelectorRequirement& r, const Labels& labels);
 
+// The string form of a structured selector, as the API's labelSelector query parameter takes
+// it (metav1.LabelSelectorAsSelector(...).String()): "app=web,env in (a,b),!legacy". Values of
+// In/NotIn are sorted, like upstream's.
+std::string to_selector_string(const LabelSelector& s);
+
 // Parses "app=web,tier!=db,env in (a,b),!legacy,canary". nullopt when malformed.
 std::optional<std::vector<SelectorRequirement>> parse_selector_string(std::string_view text);
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "metrics/k8s_metrics_api.h"
 #include "support/child_process.h"
 #include "support/fake_apiserver.h"
 #include "support/scratch_dir.h"
@@ -89,6 +90,65 @@ TEST_F(KubectlTest, WrongTokenIsRefused) {
   EXPECT_NE(k.run({"get", "deployment", "web"}, out), 0);
   // kubectl's wording for a 401
   EXPECT_NE(k.err.find("provide credentials"), std::string::npos) << k.err;
+}
+
+// The metrics APIs as kubectl reads them: raw GETs of the three groups (their bodies then read
+// by userscale's own parsers, the ones the scaler uses), and `kubectl top pod`, which finds
+// metrics.k8s.io through discovery and decodes PodMetrics with the real Go types.
+TEST_F(KubectlTest, MetricsApisThroughKubectl) {
+  server.set_pod_usage("default", "app=web", {{"cpu", "250m"}, {"memory", "64Mi"}});
+  server.set_pod_metric("default", "app=web", "requests_in_flight", "1500m");
+  server.set_external_metric("default", "queue_depth", {{"queue", "jobs"}}, "30");
+  Kubectl k(server);
+  std::string out;
+  ASSERT_EQ(k.run({"get", "--raw", "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods"}, out), 0)
+      << k.err;
+  auto pods = metrics::parse_pod_metrics_list(out);
+  ASSERT_TRUE(pods.ok()) << pods.error().to_string() << "\n" << out;
+  ASSERT_EQ(pods->size(), 2u);
+  EXPECT_EQ((*pods)[0].pod, "web-00000");
+  EXPECT_EQ((*pods)[0].containers.at(0).usage_milli.at("cpu"), 250);
+  EXPECT_EQ(nlohmann::json::parse(out)["apiVersion"], "metrics.k8s.io/v1beta1");
+
+  ASSERT_EQ(k.run({"get", "--raw",
+                   "/apis/custom.metrics.k8s.io/v1beta2/namespaces/default/pods/*/"
+                   "requests_in_flight?labelSelector=app%3Dweb"},
+                  out),
+            0)
+      << k.err;
+  auto custom = metrics::parse_metric_value_list(out);
+  ASSERT_TRUE(custom.ok()) << custom.error().to_string() << "\n" << out;
+  ASSERT_EQ(custom->size(), 2u);
+  EXPECT_EQ((*custom)[1].object_name, "web-00001");
+  EXPECT_EQ((*custom)[1].value_milli, 1500);
+
+  ASSERT_EQ(k.run({"get", "--raw",
+                   "/apis/external.metrics.k8s.io/v1beta1/namespaces/default/queue_depth"
+                   "?labelSelector=queue%3Djobs"},
+                  out),
+            0)
+      << k.err;
+  auto external = metrics::parse_external_metric_value_list(out);
+  ASSERT_TRUE(external.ok()) << external.error().to_string() << "\n" << out;
+  ASSERT_EQ(external->size(), 1u);
+  EXPECT_EQ((*external)[0].value_milli, 30000);
+
+  // A metric nobody serves is a 404, as from an adapter.
+  EXPECT_NE(k.run({"get", "--raw",
+                   "/apis/custom.metrics.k8s.io/v1beta2/namespaces/default/pods/*/nothing"},
+                  out),
+            0);
+  EXPECT_NE(k.err.find("NotFound"), std::string::npos) << k.err;
+
+  ASSERT_EQ(k.run({"top", "pod", "-n", "default"}, out), 0) << k.err;
+  EXPECT_NE(out.find("web-00000"), std::string::npos) << out;
+  EXPECT_NE(out.find("250m"), std::string::npos) << out;
+  EXPECT_NE(out.find("64Mi"), std::string::npos) << out;
+  ASSERT_EQ(k.run({"api-versions"}, out), 0) << k.err;
+  for (const char* gv : {"metrics.k8s.io/v1beta1", "custom.metrics.k8s.io/v1beta2",
+                         "external.metrics.k8s.io/v1beta1"}) {
+    EXPECT_NE(out.find(gv), std::string::npos) << gv << "\n" << out;
+  }
 }
 
 }  // namespace

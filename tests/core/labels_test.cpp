@@ -35,5 +35,29 @@ TEST(LabelSelector, RejectsMalformedStrings) {
   }
 }
 
+TEST(LabelSelector, StringFormOfAStructuredSelectorRoundTrips) {
+  LabelSelector s;
+  s.match_labels = {{"app", "web"}, {"tier", "gpu"}};
+  s.match_expressions = {{"zone", SelectorOp::In, {"b", "a"}},
+                         {"legacy", SelectorOp::DoesNotExist, {}},
+                         {"canary", SelectorOp::Exists, {}},
+                         {"env", SelectorOp::NotIn, {"dev"}}};
+  const std::string text = to_selector_string(s);
+  EXPECT_EQ(text, "app=web,canary,env notin (dev),!legacy,tier=gpu,zone in (a,b)");
+  auto parsed = parse_selector_string(text);
+  ASSERT_TRUE(parsed.has_value()) << text;
+  ASSERT_EQ(parsed->size(), 6u);
+  for (const Labels& l : std::vector<Labels>{
+           {{"app", "web"}, {"tier", "gpu"}, {"zone", "a"}, {"canary", "1"}},
+           {{"app", "web"}, {"tier", "gpu"}, {"zone", "c"}, {"canary", "1"}},
+           {{"app", "web"}, {"tier", "gpu"}, {"zone", "a"}, {"canary", "1"}, {"legacy", "x"}},
+           {{"app", "web"}, {"tier", "gpu"}, {"zone", "b"}}}) {
+    bool all = true;
+    for (const auto& q : *parsed) all = all && requirement_matches(q, l);
+    EXPECT_EQ(all, s.matches(l));
+  }
+  EXPECT_EQ(to_selector_string(LabelSelector{}), "");
+}
+
 }  // namespace
 }  // namespace userscale

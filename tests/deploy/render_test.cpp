@@ -116,6 +116,11 @@ TEST(DeployRbac, TheScalerGetsExactlyTheLeastPrivilegeSet) {
         {{"", "pods", ""}, {"list", "watch"}},
         {{"", "events", ""}, {"create"}},
         {{"metrics.k8s.io", "pods", ""}, {"get", "list"}},
+        {{"custom.metrics.k8s.io", "pods/requests_in_flight", ""}, {"get", "list"}},
+        {{"custom.metrics.k8s.io", "pods/requests_queued", ""}, {"get", "list"}},
+        {{"custom.metrics.k8s.io", "pods/requests_per_second", ""}, {"get", "list"}},
+        {{"custom.metrics.k8s.io", "pods/request_latency_ms", ""}, {"get", "list"}},
+        {{"custom.metrics.k8s.io", "pods/DCGM_FI_DEV_GPU_UTIL", ""}, {"get", "list"}},
     };
     EXPECT_EQ(grants_of(*cluster_role), expected_cluster);
 

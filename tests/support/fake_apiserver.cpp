@@ -305,8 +305,9 @@ bool FakeApiServer::handle(Stream& s, const Route& route, Conn& c) {
   std::vector<std::string> parts;
   {
     std::stringstream ps(r.path);
+    // Segments are percent-decoded, as the API server does (kubectl writes "*" as %2A).
     for (std::string p; std::getline(ps, p, '/');) {
-      if (!p.empty()) parts.push_back(p);
+      if (!p.empty()) parts.push_back(url_decode(p));
     }
   }
   std::size_t i = 0;

@@ -10,7 +10,12 @@
 //    ERROR event with 410 Expired for a compacted resourceVersion); events POST.
 //  * userscale.dev/v1alpha1 gpuautoscalers LIST/WATCH, PATCH of /status.
 //  * coordination.k8s.io/v1 leases GET/POST/PUT (409 AlreadyExists, 409 Conflict).
-//  * discovery (/api, /apis, /api/v1, /apis/G/V, /version) so that kubectl can talk to it.
+//  * the metrics APIs the HPA reads (fake_apiserver_metrics.cpp), with the JSON their servers
+//    write: metrics.k8s.io/v1beta1 PodMetrics (metrics-server), custom.metrics.k8s.io/v1beta2
+//    MetricValueList for pods/*/METRIC and one object, external.metrics.k8s.io/v1beta1
+//    ExternalMetricValueList; 404 for a metric nobody serves, as an adapter answers.
+//  * discovery (/api, /apis, /api/v1, /apis/G/V, /version) so that kubectl can talk to it
+//    (`kubectl top` included).
 //  * faults for the next N matching requests: any status (with Retry-After), slow answers,
 //    dropped connections.
 #pragma once
@@ -23,6 +28,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -91,6 +97,30 @@ class FakeApiServer {
   std::int64_t resource_version() const;
 
   void inject(FakeFault f);
+  void clear_faults();
+
+  // The metrics APIs, answered for the pods that exist when asked, stamped with the time of the
+  // answer. The last rule set for a pod wins.
+  // metrics.k8s.io: every container of the pods in `ns` matched by `selector` uses `usage`
+  // ({"cpu": "250m", "memory": "64Mi"}).
+  void set_pod_usage(const std::string& ns, const std::string& selector,
+                     const std::map<std::string, std::string>& usage);
+  // custom.metrics.k8s.io pods/*/`metric`: `value` (a quantity) for the pods matched, as a
+  // series with `metric_labels` (for metricLabelSelector).
+  void set_pod_metric(const std::string& ns, const std::string& selector, const std::string& metric,
+                      const std::string& value,
+                      const std::map<std::string, std::string>& metric_labels = {});
+  // custom.metrics.k8s.io for one object: `resource` as the API names it ("deployments.apps").
+  void set_object_metric(const std::string& ns, const std::string& resource,
+                         const std::string& kind, const std::string& name,
+                         const std::string& metric, const std::string& value);
+  // external.metrics.k8s.io: one series of `metric` in `ns`; `labels` answer labelSelector.
+  void set_external_metric(const std::string& ns, const std::string& metric,
+                           const std::map<std::string, std::string>& labels,
+                           const std::string& value);
+  // Leaves a pod out of every metrics answer, as metrics-server does before its first scrape.
+  void hide_pod_metrics(const std::string& ns, const std::string& pod, bool hidden = true);
+  void clear_metrics();
   // Serves `body` as text/plain for GET `path` without authentication (a pod's /metrics in
   // tests); an empty body removes it (then 404).
   void set_text(const std::string& path, const std::string& body);
@@ -126,6 +156,14 @@ class FakeApiServer {
   };
   Answer dispatch(const Route& r);
   Answer discovery(const Route& r) const;
+  // fake_apiserver_metrics.cpp (mu_ held by neither)
+  Answer metrics_api(const Route& r);
+  nlohmann::json metrics_api_groups() const;
+  struct MetricRule {
+    std::string ns, selector, metric, value;
+    std::map<std::string, std::string> labels;  // usage (pods), metric labels (custom, external)
+    std::string resource, kind, name;           // an object's metric
+  };
   // store (mu_ held)
   nlohmann::json put_locked(const std::string& key, nlohmann::json obj, const char* type);
   void remove_locked(const std::string& key);
@@ -159,6 +197,8 @@ class FakeApiServer {
   std::vector<Event> history_;
   std::vector<FakeFault> faults_;
   std::map<std::string, std::string> texts_;
+  std::vector<MetricRule> pod_usage_, pod_metrics_, object_metrics_, external_metrics_;
+  std::set<std::string> hidden_pods_;  // "ns/name"
   std::vector<LoggedRequest> log_;
   std::atomic<std::size_t> request_count_{0};
 };

@@ -157,6 +157,10 @@ void FakeApiServer::reconcile_deployment_locked(const std::string& key) {
 }
 
 FakeApiServer::Answer FakeApiServer::dispatch(const Route& r) {
+  if (r.group == "metrics.k8s.io" || r.group == "custom.metrics.k8s.io" ||
+      r.group == "external.metrics.k8s.io") {
+    return metrics_api(r);
+  }
   if (!r.is_resource) return discovery(r);
   const FakeKind* k = fake_kind(r.group, r.plural);
   std::lock_guard lock(mu_);
@@ -379,6 +383,7 @@ FakeApiServer::Answer FakeApiServer::discovery(const Route& r) const {
     }
   }
   if (r.path == "/apis") {
+    for (const auto& g : metrics_api_groups()) groups.push_back(g);
     return {200, {{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", groups}}, {}};
   }
   return {
@@ -471,6 +476,11 @@ void FakeApiServer::set_text(const std::string& path, const std::string& body) {
 void FakeApiServer::inject(FakeFault f) {
   std::lock_guard lock(mu_);
   faults_.push_back(std::move(f));
+}
+
+void FakeApiServer::clear_faults() {
+  std::lock_guard lock(mu_);
+  faults_.clear();
 }
 
 std::vector<LoggedRequest> FakeApiServer::requests() const {
