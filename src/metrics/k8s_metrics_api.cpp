@@ -155,119 +155,105 @@ Labels string_map(Reader& r, const json& obj, const std::string& path, const cha
   return out;
 }
 
+// Each object of the list document's `items` read by `read(reader, item, path)`; the first
+// error anywhere ends the list and is returned, never a partial list.
+template <typename T, typename Read>
+Result<std::vector<T>> read_items(std::string_view body, const char* kind, Read read) {
+  auto doc = list_document(body, kind);
+  if (!doc) return doc.error();
+  Reader r;
+  std::vector<T> out;
+  const json* items = r.array(*doc, "", "items");
+  for (std::size_t i = 0; items && r.ok() && i < items->size(); ++i) {
+    const std::string ip = Reader::at("items", i);
+    const json& item = (*items)[i];
+    if (!item.is_object()) {
+      r.fail(ip, "must be an object");
+      break;
+    }
+    out.push_back(read(r, item, ip));
+  }
+  if (!r.ok()) return r.error();
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<PodResourceMetrics>> parse_pod_metrics_list(std::string_view body) {
-  auto doc = list_document(body, "PodMetricsList");
-  if (!doc) return doc.error();
-  Reader r;
-  std::vector<PodResourceMetrics> out;
-  const json* items = r.array(*doc, "", "items");
-  for (std::size_t i = 0; items && r.ok() && i < items->size(); ++i) {
-    const std::string ip = Reader::at("items", i);
-    const json& item = (*items)[i];
-    if (!item.is_object()) {
-      r.fail(ip, "must be an object");
-      break;
-    }
-    PodResourceMetrics m;
-    if (const json* md = r.object(item, ip, "metadata", true)) {
-      m.pod = r.name(*md, Reader::at(ip, "metadata"), "name").value_or("");
-    }
-    m.timestamp = r.time(item, ip, "timestamp").value_or(0);
-    m.window = r.go_duration(item, ip, "window").value_or(0);
-    const json* containers = r.array(item, ip, "containers");
-    for (std::size_t c = 0; containers && r.ok() && c < containers->size(); ++c) {
-      const std::string cp = Reader::at(Reader::at(ip, "containers"), c);
-      const json& cj = (*containers)[c];
-      if (!cj.is_object()) {
-        r.fail(cp, "must be an object");
-        break;
-      }
-      ContainerUsage cu;
-      cu.name = r.name(cj, cp, "name").value_or("");
-      if (const json* usage = r.object(cj, cp, "usage", true)) {
-        for (const auto& [res, qv] : usage->items()) {
-          const std::string qp = Reader::at(Reader::at(cp, "usage"), res);
-          auto q = r.quantity(qv, qp);
-          if (!q) break;
-          if (q->milli < 0) {
-            r.fail(qp, "usage cannot be negative (" + format_milli(q->milli) + ")");
+  return read_items<PodResourceMetrics>(
+      body, "PodMetricsList", [](Reader& r, const json& item, const std::string& ip) {
+        PodResourceMetrics m;
+        if (const json* md = r.object(item, ip, "metadata", true)) {
+          m.pod = r.name(*md, Reader::at(ip, "metadata"), "name").value_or("");
+        }
+        m.timestamp = r.time(item, ip, "timestamp").value_or(0);
+        m.window = r.go_duration(item, ip, "window").value_or(0);
+        const json* containers = r.array(item, ip, "containers");
+        for (std::size_t c = 0; containers && r.ok() && c < containers->size(); ++c) {
+          const std::string cp = Reader::at(Reader::at(ip, "containers"), c);
+          const json& cj = (*containers)[c];
+          if (!cj.is_object()) {
+            r.fail(cp, "must be an object");
             break;
           }
-          cu.usage_milli[res] = q->milli;
+          ContainerUsage cu;
+          cu.name = r.name(cj, cp, "name").value_or("");
+          if (const json* usage = r.object(cj, cp, "usage", true)) {
+            for (const auto& [res, qv] : usage->items()) {
+              const std::string qp = Reader::at(Reader::at(cp, "usage"), res);
+              auto q = r.quantity(qv, qp);
+              if (!q) break;
+              if (q->milli < 0) {
+                r.fail(qp, "usage cannot be negative (" + format_milli(q->milli) + ")");
+                break;
+              }
+              cu.usage_milli[res] = q->milli;
+            }
+          }
+          m.containers.push_back(std::move(cu));
         }
-      }
-      m.containers.push_back(std::move(cu));
-    }
-    out.push_back(std::move(m));
-  }
-  if (!r.ok()) return r.error();
-  return out;
+        return m;
+      });
 }
 
 Result<std::vector<CustomMetricValue>> parse_metric_value_list(std::string_view body) {
-  auto doc = list_document(body, "MetricValueList");
-  if (!doc) return doc.error();
-  Reader r;
-  std::vector<CustomMetricValue> out;
-  const json* items = r.array(*doc, "", "items");
-  for (std::size_t i = 0; items && r.ok() && i < items->size(); ++i) {
-    const std::string ip = Reader::at("items", i);
-    const json& item = (*items)[i];
-    if (!item.is_object()) {
-      r.fail(ip, "must be an object");
-      break;
-    }
-    CustomMetricValue v;
-    if (const json* d = r.object(item, ip, "describedObject", true)) {
-      const std::string dp = Reader::at(ip, "describedObject");
-      v.object_kind = r.name(*d, dp, "kind").value_or("");
-      v.object_name = r.name(*d, dp, "name").value_or("");
-    }
-    if (item.contains("metric")) {  // v1beta2
-      if (const json* m = r.object(item, ip, "metric", true)) {
-        v.metric_name = r.name(*m, Reader::at(ip, "metric"), "name").value_or("");
-      }
-    } else {  // v1beta1
-      v.metric_name = r.name(item, ip, "metricName").value_or("");
-    }
-    v.timestamp = r.time(item, ip, "timestamp").value_or(0);
-    v.window = r.seconds(item, ip, "windowSeconds");
-    if (const json* value = r.field(item, ip, "value", true)) {
-      if (auto q = r.quantity(*value, Reader::at(ip, "value"))) v.value_milli = q->milli;
-    }
-    out.push_back(std::move(v));
-  }
-  if (!r.ok()) return r.error();
-  return out;
+  return read_items<CustomMetricValue>(
+      body, "MetricValueList", [](Reader& r, const json& item, const std::string& ip) {
+        CustomMetricValue v;
+        if (const json* d = r.object(item, ip, "describedObject", true)) {
+          const std::string dp = Reader::at(ip, "describedObject");
+          v.object_kind = r.name(*d, dp, "kind").value_or("");
+          v.object_name = r.name(*d, dp, "name").value_or("");
+        }
+        if (item.contains("metric")) {  // v1beta2
+          if (const json* m = r.object(item, ip, "metric", true)) {
+            v.metric_name = r.name(*m, Reader::at(ip, "metric"), "name").value_or("");
+          }
+        } else {  // v1beta1
+          v.metric_name = r.name(item, ip, "metricName").value_or("");
+        }
+        v.timestamp = r.time(item, ip, "timestamp").value_or(0);
+        v.window = r.seconds(item, ip, "windowSeconds");
+        if (const json* value = r.field(item, ip, "value", true)) {
+          if (auto q = r.quantity(*value, Reader::at(ip, "value"))) v.value_milli = q->milli;
+        }
+        return v;
+      });
 }
 
 Result<std::vector<ExternalMetricValue>> parse_external_metric_value_list(std::string_view body) {
-  auto doc = list_document(body, "ExternalMetricValueList");
-  if (!doc) return doc.error();
-  Reader r;
-  std::vector<ExternalMetricValue> out;
-  const json* items = r.array(*doc, "", "items");
-  for (std::size_t i = 0; items && r.ok() && i < items->size(); ++i) {
-    const std::string ip = Reader::at("items", i);
-    const json& item = (*items)[i];
-    if (!item.is_object()) {
-      r.fail(ip, "must be an object");
-      break;
-    }
-    ExternalMetricValue v;
-    v.metric_name = r.name(item, ip, "metricName").value_or("");
-    v.labels = string_map(r, item, ip, "metricLabels");
-    v.timestamp = r.time(item, ip, "timestamp").value_or(0);
-    (void)r.seconds(item, ip, "window");  // checked; the HPA does not use it
-    if (const json* value = r.field(item, ip, "value", true)) {
-      if (auto q = r.quantity(*value, Reader::at(ip, "value"))) v.value_milli = q->milli;
-    }
-    out.push_back(std::move(v));
-  }
-  if (!r.ok()) return r.error();
-  return out;
+  return read_items<ExternalMetricValue>(
+      body, "ExternalMetricValueList", [](Reader& r, const json& item, const std::string& ip) {
+        ExternalMetricValue v;
+        v.metric_name = r.name(item, ip, "metricName").value_or("");
+        v.labels = string_map(r, item, ip, "metricLabels");
+        v.timestamp = r.time(item, ip, "timestamp").value_or(0);
+        (void)r.seconds(item, ip, "window");  // checked; the HPA does not use it
+        if (const json* value = r.field(item, ip, "value", true)) {
+          if (auto q = r.quantity(*value, Reader::at(ip, "value"))) v.value_milli = q->milli;
+        }
+        return v;
+      });
 }
 
 }  // namespace userscale::metrics

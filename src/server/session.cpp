@@ -177,23 +177,14 @@ void Session::send(Reply r) {
   // /metrics (recorded after, a scrape right behind it could miss it).
   st_.metrics.record(endpoint_, r.status,
                      std::chrono::duration<double>(clock_type::now() - t0_).count());
-  response_.emplace(static_cast<http::status>(r.status), 11);
-  Response& res = *response_;
-  res.set(http::field::server, "userscale");
-  res.set(http::field::content_type, r.content_type);
-  if (r.retry_after) res.set(http::field::retry_after, std::to_string(st_.options.retry_after_s));
-  if (!r.allow.empty()) res.set(http::field::allow, r.allow);
-  res.keep_alive(keep_alive_);
-  res.body() = std::move(r.body);
-  res.prepare_payload();
+  serialize_reply(r, keep_alive_, st_.options.retry_after_s, out_);
   stream_.expires_after(kWriteTimeout);
-  http::async_write(
-      stream_, res,
+  net::async_write(
+      stream_, net::buffer(out_),
       [self = shared_from_this()](boost::beast::error_code ec, std::size_t) { self->on_sent(ec); });
 }
 
 void Session::on_sent(boost::beast::error_code ec) {
-  response_.reset();
   if (!ec && linger_) {
     discard_then_close();
     return;

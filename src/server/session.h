@@ -36,7 +36,6 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   using clock_type = std::chrono::steady_clock;
   using Request = boost::beast::http::request_parser<boost::beast::http::string_body>;
-  using Response = boost::beast::http::response<boost::beast::http::string_body>;
   using StreamHead = boost::beast::http::response<boost::beast::http::empty_body>;
   using StreamSerializer = boost::beast::http::response_serializer<boost::beast::http::empty_body>;
 
@@ -61,7 +60,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Endpoint endpoint_ = Endpoint::Unknown;
   bool keep_alive_ = false;
   bool linger_ = false;  // after a 413: read and drop what the client still sends, then close
-  std::optional<Response> response_;
+  std::string out_;      // the reply being written (serialize_reply), its capacity kept
   // A chunked /stream in progress.
   std::optional<StreamHead> stream_head_;
   std::optional<StreamSerializer> stream_serializer_;

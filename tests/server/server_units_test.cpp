@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/beast/http.hpp>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -9,9 +10,58 @@
 #include "server/endpoint.h"
 #include "server/image_decode.h"
 #include "server/query.h"
+#include "server/reply.h"
 
 namespace userscale::server {
 namespace {
+
+// Replies are written by hand (serialize_reply); Beast's own parser reads them back as sent.
+boost::beast::http::response<boost::beast::http::string_body> parse_reply(const std::string& raw) {
+  namespace http = boost::beast::http;
+  http::response_parser<http::string_body> p;
+  p.eager(true);
+  boost::beast::error_code ec;
+  const std::size_t used = p.put(boost::asio::buffer(raw), ec);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(used, raw.size());
+  EXPECT_TRUE(p.is_done());
+  return p.release();
+}
+
+TEST(Reply, SerializedRepliesParseBackWithTheirHeadersAndBody) {
+  namespace http = boost::beast::http;
+  std::string out = "left over from the last reply";
+  Reply ok = json_reply(200, {{"ready", true}});
+  serialize_reply(ok, true, 1, out);
+  auto a = parse_reply(out);
+  EXPECT_EQ(a.result_int(), 200);
+  EXPECT_EQ(a.reason(), "OK");
+  EXPECT_EQ(a[http::field::server], "userscale");
+  EXPECT_EQ(a[http::field::content_type], "application/json");
+  EXPECT_EQ(a.body(), "{\"ready\":true}\n");
+  EXPECT_TRUE(a.keep_alive());
+  EXPECT_EQ(a.count(http::field::retry_after), 0u);
+
+  Reply busy = error_reply(503, "overloaded");
+  busy.retry_after = true;
+  serialize_reply(busy, false, 7, out);
+  auto b = parse_reply(out);
+  EXPECT_EQ(b.result_int(), 503);
+  EXPECT_EQ(b.reason(), "Service Unavailable");
+  EXPECT_EQ(b[http::field::retry_after], "7");
+  EXPECT_FALSE(b.keep_alive());
+  EXPECT_EQ(b[http::field::content_length], std::to_string(b.body().size()));
+
+  Reply wrong;
+  wrong.status = 405;
+  wrong.allow = "POST";
+  wrong.content_type = "text/plain";
+  serialize_reply(wrong, true, 1, out);
+  auto c = parse_reply(out);
+  EXPECT_EQ(c[http::field::allow], "POST");
+  EXPECT_EQ(c[http::field::content_length], "0");
+  EXPECT_TRUE(c.body().empty());
+}
 
 TEST(Query, SplitsPathAndDecodesParameters) {
   const Target t = parse_target("/sort?size=10&x=a%20b&flag&y=1+2");
