@@ -62,6 +62,22 @@ bool is_alive(pid_t pid) {
   return close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'Z';
 }
 
+std::vector<pid_t> processes_logging_under(const std::filesystem::path& dir) {
+  std::vector<pid_t> out;
+  const std::string prefix = dir.lexically_normal().string() + "/";
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(name));
+    std::error_code link_ec;
+    const auto target = std::filesystem::read_symlink(e.path() / "fd" / "1", link_ec);
+    if (link_ec || target.string().rfind(prefix, 0) != 0) continue;
+    if (is_alive(pid)) out.push_back(pid);
+  }
+  return out;
+}
+
 std::string command_line(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
   std::stringstream ss;

@@ -30,6 +30,10 @@ std::string command_line(pid_t pid);
 // Returns true when it ended within the grace.
 bool terminate(pid_t pid, std::chrono::milliseconds grace);
 
+// Live processes whose stdout is a file under `dir` (read from /proc/PID/fd/1): how the pool
+// finds replicas it started but never recorded, when the scaler was killed between the two.
+std::vector<pid_t> processes_logging_under(const std::filesystem::path& dir);
+
 // The path of the running binary (/proc/self/exe), for starting replicas of the same build.
 std::filesystem::path self_binary();
 

@@ -367,6 +367,16 @@ int ProcessPool::adopt(const std::vector<ReplicaRecord>& records, int next_seq) 
                      std::to_string(rec.port) + ")");
     adopted.push_back(std::move(r));
   }
+  // A replica started just before the last scaler was killed runs without being in the state
+  // file: it would hold a GPU and a port that nothing accounts for. It is found by its log.
+  std::set<pid_t> kept;
+  for (const auto& r : adopted) kept.insert(r.info.record.pid);
+  for (pid_t pid : processes_logging_under(o_.run_dir / "replicas")) {
+    if (kept.count(pid) || command_line(pid).find(" serve") == std::string::npos) continue;
+    events.push_back("a replica (pid " + std::to_string(pid) +
+                     ") runs without a record in the state file; killing it");
+    kill(pid, SIGKILL);
+  }
   if (balancer_) {
     for (int s = 1; s <= balancer_->slots(); ++s) {
       if (!used.count(s)) (void)balancer_->disable(s);

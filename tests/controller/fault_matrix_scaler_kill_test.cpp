@@ -85,8 +85,10 @@ TEST(FaultMatrixScalerKill, KilledBetweenDecisionAndReadyAdoptsWithoutDoubling) 
   first.kill_hard();  // the decision is written; the new replicas are warming up
   const auto at_kill = first.state();
   EXPECT_LT(static_cast<int>(at_kill.replicas.size()), kMax + 1);
-  // Everything the first scaler started is named in its state file: nothing to orphan.
-  EXPECT_EQ(replica_processes(first.run_dir()), state_replicas(at_kill)) << first.output();
+  // Everything in the state file runs. A replica started in the moment before the kill may run
+  // without a record; the second scaler finds it by its log and kills it (checked below).
+  const auto running = replica_processes(first.run_dir());
+  for (pid_t pid : state_replicas(at_kill)) EXPECT_TRUE(running.count(pid)) << pid;
 
   Scaler second(dir, config(), kArgs);
   ASSERT_TRUE(second.start()) << second.output();
