@@ -185,34 +185,17 @@ int run_scaler(const ScalerOptions& o) {
   t.slo_ms = slo_from_params(ga.spec);
   ctl.add_target(std::move(t));
 
-  auto status = controller::StatusServer::start(ctl, o.listen);
-  if (!status.ok()) {
-    std::cerr << "userscale scaler: " << status.error().to_string() << "\n";
+  auto endpoints = start_endpoints(ctl, o.listen, o.keda_port, o.keda_bind, target, say);
+  if (!endpoints.ok()) {
+    std::cerr << "userscale scaler: " << endpoints.error().to_string() << "\n";
     (*world)->stop();
     return 1;
-  }
-  say("status on http://127.0.0.1:" + std::to_string((*status)->port()) +
-      " (/metrics /healthz /api/v1/snapshot /api/v1/decisions)");
-
-  std::unique_ptr<keda::KedaServer> keda_server;
-  if (o.keda_port >= 0) {
-    auto started = start_keda_server(ctl, o.keda_port, o.keda_bind);
-    if (!started.ok()) {
-      std::cerr << "userscale scaler: " << started.error().to_string() << "\n";
-      (*status)->stop();
-      (*world)->stop();
-      return 1;
-    }
-    keda_server = std::move(started).value();
-    say("KEDA external scaler on " + o.keda_bind + ":" + std::to_string(keda_server->port()) +
-        " (metric " + keda::kDesiredReplicasMetric + " for scalerMetadata.target " + target + ")");
   }
 
   std::thread deadline = stop_after(o.duration, g_stop);
   ctl.run(g_stop);
   if (deadline.joinable()) deadline.join();
-  if (keda_server) keda_server->stop();
-  (*status)->stop();
+  endpoints->stop();
   (*world)->stop();
   return 0;
 }

@@ -159,34 +159,19 @@ int run_kubernetes_scaler(const KubeScalerOptions& o) {
     std::cerr << "userscale scaler: " << st.error().to_string() << "\n";
     return 1;
   }
-  auto status = controller::StatusServer::start(ctl, o.listen);
-  if (!status.ok()) {
-    std::cerr << "userscale scaler: " << status.error().to_string() << "\n";
-    return 1;
-  }
-  say("status on http://127.0.0.1:" + std::to_string((*status)->port()) +
-      " (/metrics /healthz /api/v1/snapshot /api/v1/decisions)");
   // Only the leader decides: on a follower every target is still unknown, and KEDA is told so
   // (UNAVAILABLE) rather than 0.
-  std::unique_ptr<keda::KedaServer> keda_server;
-  if (o.keda_port >= 0) {
-    auto started = start_keda_server(ctl, o.keda_port, o.keda_bind);
-    if (!started.ok()) {
-      std::cerr << "userscale scaler: " << started.error().to_string() << "\n";
-      (*status)->stop();
-      world.stop();
-      return 1;
-    }
-    keda_server = std::move(started).value();
-    say("KEDA external scaler on " + o.keda_bind + ":" + std::to_string(keda_server->port()) +
-        " (metric " + keda::kDesiredReplicasMetric +
-        ", scalerMetadata.target NAMESPACE/DEPLOYMENT)");
+  auto endpoints =
+      start_endpoints(ctl, o.listen, o.keda_port, o.keda_bind, "NAMESPACE/DEPLOYMENT", say);
+  if (!endpoints.ok()) {
+    std::cerr << "userscale scaler: " << endpoints.error().to_string() << "\n";
+    world.stop();
+    return 1;
   }
   std::thread deadline = stop_after(o.duration, g_stop);
   world.run(g_stop);
   if (deadline.joinable()) deadline.join();
-  if (keda_server) keda_server->stop();
-  (*status)->stop();
+  endpoints->stop();
   world.stop();
   const auto counters = (*client)->counters();
   say("stopped; API requests " + std::to_string(counters.requests) + ", retries " +

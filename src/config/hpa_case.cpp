@@ -456,6 +456,13 @@ AutoscalerSpec read_hpa_spec(JsonReader& r, const json& spec, const std::string&
   return out;
 }
 
+Result<PodInfo> parse_pod(const json& pod) {
+  JsonReader r;
+  PodInfo p = read_pod(r, pod, "pod");
+  if (!r.ok()) return r.error();
+  return p;
+}
+
 Result<HpaCase> parse_hpa_case(const json& doc) {
   JsonReader r;
   HpaCase c;

@@ -24,6 +24,10 @@ struct HpaCase {
 // Parses and validates the whole case; an error names the JSON path of the bad field.
 Result<HpaCase> parse_hpa_case(const nlohmann::json& doc);
 
+// A v1 Pod object as the HPA reads it: labels, phase, containers and restartable init
+// containers with their requests, pod-level requests (shared by cases and the Kubernetes world).
+Result<PodInfo> parse_pod(const nlohmann::json& pod);
+
 // The autoscaling/v2 HorizontalPodAutoscaler `spec` at `path` (shared by cases and configs
 // written as JSON).
 class JsonReader;

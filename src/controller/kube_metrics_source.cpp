@@ -4,28 +4,15 @@
 #include <map>
 #include <set>
 
+#include "config/hpa_case.h"
 #include "controller/kube_metrics_paths.h"
 #include "controller/observation_fill.h"
-#include "core/quantity.h"
 #include "metrics/k8s_metrics_api.h"
 
 namespace userscale::controller {
 using nlohmann::json;
 
 namespace {
-
-std::map<std::string, std::int64_t> requests_of(const json& container_or_pod) {
-  std::map<std::string, std::int64_t> out;
-  const json res = container_or_pod.value("resources", json::object());
-  if (!res.is_object()) return out;
-  const json req = res.value("requests", json::object());
-  if (!req.is_object()) return out;
-  for (const auto& [name, v] : req.items()) {
-    if (!v.is_string()) continue;
-    if (auto q = parse_quantity(v.get<std::string>())) out[name] = q->milli;
-  }
-  return out;
-}
 
 std::int64_t pod_cpu_request(const PodInfo& p) {
   if (auto it = p.pod_requests_milli.find("cpu"); it != p.pod_requests_milli.end())
@@ -44,24 +31,12 @@ void newest(PodInfo& p, Time t) {
 }  // namespace
 
 void apply_pod_spec(PodInfo& p, const json& pod, double cpu_request_cores) {
-  const json md = pod.value("metadata", json::object());
-  if (md.contains("labels") && md["labels"].is_object()) {
-    for (const auto& [k, v] : md["labels"].items()) {
-      if (v.is_string()) p.labels[k] = v.get<std::string>();
-    }
+  // An object the reader refuses keeps what the replica list gave; only its request defaults.
+  if (auto read = config::parse_pod(pod); read.ok()) {
+    for (auto& [k, v] : read->labels) p.labels[k] = v;
+    p.containers = std::move(read->containers);
+    p.pod_requests_milli = std::move(read->pod_requests_milli);
   }
-  const json spec = pod.value("spec", json::object());
-  if (!spec.is_object()) return;
-  p.containers.clear();
-  for (const auto& c : spec.value("containers", json::array())) {
-    if (c.is_object()) p.containers.push_back(ContainerInfo{c.value("name", ""), requests_of(c)});
-  }
-  // Sidecars (init containers that keep running) count towards the pod's requests.
-  for (const auto& c : spec.value("initContainers", json::array())) {
-    if (c.is_object() && c.value("restartPolicy", "") == "Always")
-      p.containers.push_back(ContainerInfo{c.value("name", ""), requests_of(c)});
-  }
-  p.pod_requests_milli = requests_of(spec);
   if (pod_cpu_request(p) == 0) {
     p.pod_requests_milli["cpu"] = static_cast<std::int64_t>(cpu_request_cores * 1000.0 + 0.5);
   }

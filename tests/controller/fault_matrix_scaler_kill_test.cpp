@@ -3,13 +3,12 @@
 // scale-up appears, while the new replicas are still warming up (not ready), then started
 // again on the same run dir under the same load. It must adopt what runs (no second set, no
 // orphan serve process), stay within min/max, finish the scale-up, and lose no request.
-#include <dirent.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <set>
 
+#include "actuate/process.h"
 #include "live_support.h"
 
 namespace userscale::controller::testing {
@@ -44,22 +43,8 @@ const std::vector<std::string> kArgs = {
 // Every live process whose stdout is a replica log of this run dir: the serve processes of
 // this world, whether or not the state file names them.
 std::set<pid_t> replica_processes(const fs::path& run_dir) {
-  std::set<pid_t> out;
-  const std::string prefix = (run_dir / "replicas").string() + "/";
-  DIR* proc = ::opendir("/proc");
-  if (proc == nullptr) return out;
-  while (dirent* e = ::readdir(proc)) {
-    const pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
-    if (pid <= 0) continue;
-    char target[4096];
-    const std::string fd1 = "/proc/" + std::string(e->d_name) + "/fd/1";
-    const ssize_t n = ::readlink(fd1.c_str(), target, sizeof target - 1);
-    if (n <= 0) continue;
-    target[n] = '\0';
-    if (std::string(target).rfind(prefix, 0) == 0 && actuate::is_alive(pid)) out.insert(pid);
-  }
-  ::closedir(proc);
-  return out;
+  const auto pids = actuate::processes_logging_under(run_dir / "replicas");
+  return {pids.begin(), pids.end()};
 }
 
 std::set<pid_t> state_replicas(const actuate::RunState& s) {
