@@ -22,4 +22,9 @@ std::optional<ParsedQuantity> parse_quantity(std::string_view text);
 // Canonical decimal form of a milli value: "400m", "2", "1500m".
 std::string format_milli(std::int64_t milli);
 
+// Sums and products of milli-values that stop at the int64 limits instead of overflowing: the
+// API can hand any quantity, and a wrapped sum would be undefined behaviour (found by fuzzing).
+std::int64_t saturating_add(std::int64_t a, std::int64_t b);
+std::int64_t saturating_mul(std::int64_t a, std::int64_t b);
+
 }  // namespace userscale

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace userscale {
 namespace {
 
@@ -53,6 +55,23 @@ TEST(Quantity, Formats) {
   EXPECT_EQ(format_milli(2000), "2");
   EXPECT_EQ(format_milli(2867), "2867m");
   EXPECT_EQ(format_milli(0), "0");
+}
+
+}  // namespace
+}  // namespace userscale
+
+namespace userscale {
+namespace {
+
+TEST(Quantity, SumsAndProductsStopAtTheLimitsInsteadOfOverflowing) {
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+  EXPECT_EQ(saturating_add(2, 3), 5);
+  EXPECT_EQ(saturating_add(kMax, 1111), kMax);
+  EXPECT_EQ(saturating_add(kMin, -1), kMin);
+  EXPECT_EQ(saturating_mul(-4, 25), -100);
+  EXPECT_EQ(saturating_mul(kMax / 2, 100), kMax);
+  EXPECT_EQ(saturating_mul(kMax / 2, -100), kMin);
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ Result<PodSamples> resource_samples(const Observation& obs, const std::string& r
           missing = true;
           break;
         }
-        sum += it->second;
+        sum = saturating_add(sum, it->second);
       }
       if (!missing) out[m.pod] = {sum, m.timestamp, m.window};
     } else {
@@ -75,7 +75,7 @@ Result<std::map<std::string, std::int64_t>> pod_requests(const Observation& obs,
       for (const auto& c : pod.containers) {
         auto r = c.requests_milli.find(resource);
         if (r != c.requests_milli.end()) {
-          sum += r->second;
+          sum = saturating_add(sum, r->second);
           any = true;
         }
       }
@@ -92,7 +92,7 @@ Result<std::map<std::string, std::int64_t>> pod_requests(const Observation& obs,
           return err("missing request for " + resource + " in container " + c.name + " of Pod " +
                      pod.name);
         }
-        sum += r->second;
+        sum = saturating_add(sum, r->second);
       }
       if (container == c.name) {
         found = true;
@@ -123,13 +123,13 @@ Result<UtilizationRatio> utilization_ratio(const PodSamples& samples,
   for (const auto& [pod, s] : samples) {
     auto it = requests.find(pod);
     if (it == requests.end()) continue;
-    metrics_total += s.value_milli;
-    requests_total += it->second;
+    metrics_total = saturating_add(metrics_total, s.value_milli);
+    requests_total = saturating_add(requests_total, it->second);
     ++entries;
   }
   if (requests_total == 0) return err("no metrics returned matched known pods");
   UtilizationRatio r;
-  r.utilization = static_cast<std::int32_t>((metrics_total * 100) / requests_total);
+  r.utilization = static_cast<std::int32_t>(saturating_mul(metrics_total, 100) / requests_total);
   r.ratio = static_cast<double>(r.utilization) / static_cast<double>(target);
   r.raw_average = metrics_total / entries;
   return r;
@@ -138,7 +138,7 @@ Result<UtilizationRatio> utilization_ratio(const PodSamples& samples,
 // GetMetricUsageRatio.
 std::pair<double, std::int64_t> usage_ratio(const PodSamples& samples, std::int64_t target) {
   std::int64_t total = 0;
-  for (const auto& [pod, s] : samples) total += s.value_milli;
+  for (const auto& [pod, s] : samples) total = saturating_add(total, s.value_milli);
   std::int64_t usage = samples.empty() ? 0 : total / static_cast<std::int64_t>(samples.size());
   return {static_cast<double>(usage) / static_cast<double>(target), usage};
 }
@@ -352,7 +352,8 @@ Result<MetricReplicas> resource_utilization_replicas(const Observation& obs, std
   if (!g.missing.empty()) {
     if (ratio < 1.0) {
       std::int64_t fallback = std::max<std::int64_t>(100, target);
-      for (const auto& p : g.missing) samples[p] = {(*requests)[p] * fallback / 100, 0, 0};
+      for (const auto& p : g.missing)
+        samples[p] = {saturating_mul((*requests)[p], fallback) / 100, 0, 0};
     } else if (ratio > 1.0) {
       for (const auto& p : g.missing) samples[p] = {0, 0, 0};
     }
@@ -420,11 +421,7 @@ Result<MetricReplicas> external_metric_replicas(const Observation& obs, std::int
     if (v.metric_name != metric.name) continue;
     if (metric.selector && !metric.selector->matches(v.labels)) continue;
     any = true;
-    if (v.value_milli > 0 && usage > std::numeric_limits<std::int64_t>::max() - v.value_milli) {
-      usage = std::numeric_limits<std::int64_t>::max();
-    } else {
-      usage += v.value_milli;
-    }
+    usage = saturating_add(usage, v.value_milli);
   }
   if (!any) {
     return err("unable to get external metric " + metric.name +
