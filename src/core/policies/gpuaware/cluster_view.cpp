@@ -42,7 +42,7 @@ const GpuView* ClusterView::gpu(const std::string& key) const {
 }
 
 ClusterView build_cluster_view(const Observation& obs, Duration staleness, double busy_utilization,
-                               bool topology) {
+                               bool topology, const OccupancyTracker* occupancy) {
   ClusterView v;
   std::set<std::string> ours;
   for (const auto& pod : obs.pods) ours.insert(pod.name);
@@ -100,7 +100,8 @@ ClusterView build_cluster_view(const Observation& obs, Duration staleness, doubl
       case ReplicaState::Serving: {
         ++v.serving;
         if (g) v.gpus[*g].serving.push_back(index);
-        r.load = read_replica_load(pod.serving, busy_utilization);
+        r.load = read_replica_load(pod.serving, busy_utilization,
+                                   occupancy ? occupancy->mean(pod.name) : std::nullopt);
         if (!r.load) {
           r.unreadable = true;
           ++v.serving_unreadable;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/observation.h"
+#include "core/policies/gpuaware/occupancy_tracker.h"
 #include "core/policies/gpuaware/replica_load.h"
 
 namespace userscale {
@@ -72,7 +73,9 @@ struct ClusterView {
   const GpuView* gpu(const std::string& key) const;
 };
 
+// `occupancy`: each pod's mean requests inside; a pod it does not know, or with none given, is
+// read from its last scrape.
 ClusterView build_cluster_view(const Observation& obs, Duration staleness, double busy_utilization,
-                               bool topology);
+                               bool topology, const OccupancyTracker* occupancy = nullptr);
 
 }  // namespace userscale

@@ -50,6 +50,7 @@ GpuAwareParams read_gpuaware_params(ParamReader& reader, double sync_period_seco
   reader.number("headroom", p.headroom, Bounds::closed(0, 10));
   reader.number("max_utilization", p.max_utilization, fraction);
   reader.duration("backlog_drain", p.backlog_drain, positive_seconds);
+  reader.number("tolerance", p.tolerance, Bounds{0.0, false, 1.0, true});
 
   reader.number("forecast_alpha", p.forecast_alpha, share);
   reader.number("forecast_beta", p.forecast_beta, share);

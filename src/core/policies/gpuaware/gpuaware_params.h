@@ -29,6 +29,8 @@ struct GpuAwareParams {
   double headroom = 0.1;         // extra arrival rate provisioned for
   double max_utilization = 0.9;  // never plan replicas busier than this
   Duration backlog_drain = 60;   // requests already queued are planned to drain within this
+  double tolerance = 0.05;       // a gap between need and usable capacity under this share of
+                                 // the need moves nothing (the estimates it compares are noisy)
 
   // Prediction.
   double forecast_alpha = 0.5;      // Holt level smoothing
@@ -56,8 +58,8 @@ struct GpuAwareParams {
   double replica_memory_bytes = 0;    // GPU memory of one replica; 0: learned
 
   // Scale-down.
-  double scale_down_band = 0.8;    // scale in only while the need stays below this share of
-                                   // what the smaller count provides
+  double scale_down_band = 0.9;    // scale in only to a count that meets the SLO for the
+                                   // planned arrivals divided by this
   Duration scale_down_delay = 60;  // cool-down after any change, and the window whose
                                    // highest recommendation a scale-down keeps
   Duration staleness = 15;         // 3 sync periods; read_gpuaware_params derives it

@@ -53,6 +53,7 @@ std::string scaled_text(std::int32_t from, std::int32_t to) {
 GpuAwarePolicy::Outcome GpuAwarePolicy::scale_up(Tick& t) {
   Outcome o{t.current, ""};
   const int max_add = kMaxProposedReplicas - std::max(t.current, 0);
+  // The tolerance decides whether to move (recommend), not how far.
   const AddOutcome out = t.plan.add_until(t.need, max_add);
   t.numbers.usable = t.plan.usable();
   const auto wanted = static_cast<std::int64_t>(
@@ -84,7 +85,7 @@ GpuAwarePolicy::Outcome GpuAwarePolicy::scale_down(Tick& t) {
   // Capacity that adds throughput goes only while what is left would meet the SLO for arrivals
   // above the band, after the cool-down, and no lower than the window's highest recommendation.
   CapacityPlan band_plan = t.plan;
-  const int fewer = band_plan.remove_while(t.need_down, /*only_free=*/false);
+  const int fewer = band_plan.remove_while(t.need_down - t.tolerance, /*only_free=*/false);
   const std::int32_t raw = std::max(1, t.current - std::max(t.free, fewer));
   std::int32_t target = raw;
   // The cool-down also runs from the first tick: a restarted controller has no history.
@@ -134,6 +135,7 @@ GpuAwarePolicy::GpuAwarePolicy(GpuAwareParams params)
       forecast_(p_.forecast_alpha, p_.forecast_beta, p_.staleness),
       capacity_(CapacityTrackerParams{p_.capacity_alpha, p_.min_gain, p_.settle_time,
                                       p_.saturation_ttl, p_.sync_period}),
+      occupancy_(p_.capacity_alpha),
       slices_(p_.slices_per_gpu),
       placement_(p_.placement),
       memory_(p_.replica_memory_bytes, p_.max_memory_fraction) {}
@@ -156,8 +158,9 @@ Recommendation GpuAwarePolicy::recommend(const Observation& obs) {
   if (!started_) started_ = now;
 
   // 1. Picture and learn.
-  const ClusterView view =
-      build_cluster_view(obs, p_.staleness, p_.busy_utilization, p_.enabled("topology"));
+  occupancy_.observe(obs);
+  const ClusterView view = build_cluster_view(obs, p_.staleness, p_.busy_utilization,
+                                              p_.enabled("topology"), &occupancy_);
   startup_.observe(view, now);
   slices_.observe(view, startup_.pending_longer_than(p_.pending_grace, now) > 0);
   placement_.observe(view, slices_);
@@ -289,9 +292,12 @@ Recommendation GpuAwarePolicy::recommend(const Observation& obs) {
                                           p_.max_utilization, kMaxProposedReplicas);
     need_down = std::max(need, static_cast<double>(banded.servers) * rate);
   }
-  Tick tick{now,  current, view,  plan,         need,       need_down, rate,
-            free, doubt,   stuck, since_change, on_the_way, numbers};
-  const Outcome out = need > usable + kEpsilon ? scale_up(tick) : scale_down(tick);
+  // The GPUs' capacities and mu_s are smoothed apart and differ by a few percent of noise: a
+  // shortfall that small is no reason for a whole replica, nor a surplus that small for removing.
+  const double tolerance = p_.tolerance * need;
+  Tick tick{now,       current, view,  plan,  need,         need_down,  rate,
+            tolerance, free,    doubt, stuck, since_change, on_the_way, numbers};
+  const Outcome out = need > usable + tolerance + kEpsilon ? scale_up(tick) : scale_down(tick);
   if (out.hold_on_doubt) {
     rec.valid = false;
     rec.reason =

@@ -33,6 +33,7 @@
 #include "core/policies/gpuaware/gpuaware_params.h"
 #include "core/policies/gpuaware/holt_forecast.h"
 #include "core/policies/gpuaware/memory_model.h"
+#include "core/policies/gpuaware/occupancy_tracker.h"
 #include "core/policies/gpuaware/placement_tracker.h"
 #include "core/policies/gpuaware/slice_tracker.h"
 #include "core/policies/gpuaware/startup_tracker.h"
@@ -63,6 +64,7 @@ class GpuAwarePolicy : public Policy {
     double need;       // requests/s
     double need_down;  // requests/s that a smaller count must still provide (the band)
     double rate;       // mu_s
+    double tolerance;  // requests/s: a gap this small between need and usable moves nothing
     int free;          // replicas first in the deletion order that add nothing
     std::string doubt;
     int stuck;  // pods unscheduled past the supply timeout
@@ -85,6 +87,7 @@ class GpuAwarePolicy : public Policy {
   GpuAwareParams p_;
   HoltForecaster forecast_;
   CapacityTracker capacity_;
+  OccupancyTracker occupancy_;
   StartupTracker startup_;
   SliceTracker slices_;
   PlacementTracker placement_;

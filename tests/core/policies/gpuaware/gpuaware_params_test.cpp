@@ -27,6 +27,8 @@ TEST(GpuAwareParams, Defaults) {
   EXPECT_DOUBLE_EQ(p->staleness, 15);  // 3 sync periods
   EXPECT_DOUBLE_EQ(parse_gpuaware_params({}, 15)->staleness, 45);
   EXPECT_DOUBLE_EQ(p->sync_period, 5);
+  EXPECT_DOUBLE_EQ(p->tolerance, 0.05);
+  EXPECT_DOUBLE_EQ(p->scale_down_band, 0.9);
   EXPECT_TRUE(p->enabled("forecast"));
 }
 
@@ -38,6 +40,7 @@ TEST(GpuAwareParams, ReadsEveryKind) {
                                   {"provisioning_delay", "1m"},
                                   {"slices_per_gpu", "6"},
                                   {"replica_memory_bytes", "1.5e9"},
+                                  {"tolerance", "0"},
                                   {"disable", "forecast, memory"}},
                                  5);
   ASSERT_TRUE(p.ok()) << p.error().to_string();
@@ -47,6 +50,7 @@ TEST(GpuAwareParams, ReadsEveryKind) {
   EXPECT_DOUBLE_EQ(p->provisioning_delay, 60);
   EXPECT_EQ(p->slices_per_gpu, 6);
   EXPECT_DOUBLE_EQ(p->replica_memory_bytes, 1.5e9);
+  EXPECT_DOUBLE_EQ(p->tolerance, 0);
   EXPECT_FALSE(p->enabled("forecast"));
   EXPECT_FALSE(p->enabled("memory"));
   EXPECT_TRUE(p->enabled("topology"));
@@ -58,6 +62,8 @@ TEST(GpuAwareParams, ErrorsNameTheParameter) {
   EXPECT_EQ(
       error_lines({{"slo_percentile", "1"}}),
       std::vector<std::string>{"spec.policy.params.slo_percentile: must be in (0, 1), got 1"});
+  EXPECT_EQ(error_lines({{"tolerance", "1"}}),
+            std::vector<std::string>{"spec.policy.params.tolerance: must be in [0, 1), got 1"});
   EXPECT_EQ(error_lines({{"placement", "packd"}}),
             std::vector<std::string>{"spec.policy.params.placement: unknown name \"packd\" (did "
                                      "you mean \"packed\"?); known: auto, packed, spread"});

@@ -72,5 +72,25 @@ TEST(ReplicaLoad, GpuUtilizationIsNotASaturationSignal) {
   EXPECT_LT(r->utilization, 0.1);
 }
 
+TEST(ReplicaLoad, ASnapshotTheMeanMakesImprobableOutranksIt) {
+  // Geometric occupancy: P(N >= k) = rho^k, rho = N / (1 + N).
+  EXPECT_FALSE(improbable_occupancy(3, 0.35));  // 0.26^3 = 0.017: noise
+  EXPECT_TRUE(improbable_occupancy(4, 0.35));   // 0.26^4 = 0.0045
+  EXPECT_TRUE(improbable_occupancy(20, 3));     // 0.75^20 = 0.0032: a queue built
+  EXPECT_FALSE(improbable_occupancy(20, 9));    // 0.9^20 = 0.12
+  EXPECT_FALSE(improbable_occupancy(0, 0));
+
+  // 10 req/s at 35 ms with 3 inside at the scrape, mean 0.35: read at the mean.
+  const auto noise = read_replica_load(load(10, 35, 3), 0.9, 0.35);
+  ASSERT_TRUE(noise && noise->capacity);
+  EXPECT_NEAR(noise->occupancy, 0.35, 1e-9);
+  EXPECT_NEAR(*noise->capacity, 10 + 1 / 0.035, 1e-9);
+  // 20 inside where the mean says 3: read at 20, congested.
+  const auto surge = read_replica_load(load(0.27, 10000, 20), 0.9, 3.0);
+  ASSERT_TRUE(surge);
+  EXPECT_DOUBLE_EQ(surge->occupancy, 20);
+  EXPECT_TRUE(surge->congested);
+}
+
 }  // namespace
 }  // namespace userscale
