@@ -12,12 +12,12 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <thread>
 
 #include "support/child_process.h"
 #include "support/fake_apiserver.h"
+#include "support/process_cpu.h"
 
 using nlohmann::json;
 using userscale::testing::ChildProcess;
@@ -25,24 +25,6 @@ using userscale::testing::FakeApiServer;
 using userscale::testing::FakeApiServerOptions;
 
 namespace {
-
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream rest(text.substr(close + 2));
-  std::string field;
-  double utime = 0, stime = 0;
-  for (int i = 3; rest >> field; ++i) {  // field 3 is the state
-    if (i == 14) utime = std::stod(field);
-    if (i == 15) {
-      stime = std::stod(field);
-      break;
-    }
-  }
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 double rss_mib(pid_t pid, const char* key) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -117,7 +99,7 @@ int main(int argc, char** argv) {
     std::cerr << "scaler not running\n";
     return 1;
   }
-  const double cpu0 = cpu_seconds(pid);
+  const double cpu0 = userscale::testing::process_cpu_seconds(pid);
   const std::size_t req0 = api.request_count();
   const std::size_t dec0 = lines(dir + "/run/decisions.jsonl");
   const auto t0 = std::chrono::steady_clock::now();
@@ -127,7 +109,7 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double cpu = cpu_seconds(pid) - cpu0;
+  const double cpu = userscale::testing::process_cpu_seconds(pid) - cpu0;
   const std::size_t requests = api.request_count() - req0;
   const std::size_t decisions = lines(dir + "/run/decisions.jsonl") - dec0;
   const double rss = rss_mib(pid, "VmRSS:");

@@ -1,10 +1,12 @@
 #include "controller/status_server.h"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
+#include <chrono>
 
 #include "metrics/prometheus_writer.h"
 
@@ -98,10 +100,19 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 struct StatusServer::Impl {
-  explicit Impl(const Controller& c) : controller(c), acceptor(io) {}
+  explicit Impl(const Controller& c) : controller(c), acceptor(io), retry(io) {}
   void accept() {
     acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket s) {
-      if (ec) return;
+      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+      if (ec) {
+        // One accept failed (out of file descriptors, say): the endpoint must outlive it, and
+        // asking again at once would fail the same way. Try again shortly.
+        retry.expires_after(std::chrono::milliseconds(50));
+        retry.async_wait([this](beast::error_code wait) {
+          if (!wait && acceptor.is_open()) accept();
+        });
+        return;
+      }
       std::make_shared<Session>(std::move(s), controller)->start();
       accept();
     });
@@ -109,6 +120,7 @@ struct StatusServer::Impl {
   const Controller& controller;
   net::io_context io;
   tcp::acceptor acceptor;
+  net::steady_timer retry;
   int port = 0;
   std::thread thread;
 };

@@ -1,8 +1,15 @@
 #include "loadgen/io_worker.h"
 
 #include <algorithm>
+#include <string_view>
 
 namespace userscale::loadgen {
+namespace {
+
+// How long a closed-loop worker waits after a refused connection before its next request.
+constexpr Clock::duration kConnectRetry = std::chrono::milliseconds(100);
+
+}  // namespace
 
 IoWorker::IoWorker(const LoadPlan& plan, int index, int connections)
     : plan_(plan),
@@ -20,9 +27,7 @@ IoWorker::IoWorker(const LoadPlan& plan, int index, int connections)
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     slots_[i].connection =
         std::make_unique<ClientConnection>(io_, plan_.endpoints, o_.timeout, *this, i);
-    if (o_.open_loop || o_.think_ms > 0) {
-      slots_[i].timer = std::make_unique<boost::asio::steady_timer>(io_);
-    }
+    slots_[i].timer = std::make_unique<boost::asio::steady_timer>(io_);
   }
 }
 
@@ -62,10 +67,14 @@ void IoWorker::on_done(ClientConnection& connection, const Outcome& outcome) {
     next_open(slot);
     return;
   }
-  if (slot.timer) {
-    slot.timer->expires_at(
-        std::min(plan_.deadline,
-                 now + std::chrono::microseconds(static_cast<std::int64_t>(o_.think_ms * 1000))));
+  Clock::duration pause = std::chrono::microseconds(static_cast<std::int64_t>(o_.think_ms * 1000));
+  // Refused at once, a worker would ask again at once and be refused again, thousands of times
+  // a second against a server that is down: it waits a little first.
+  if (outcome.error && std::string_view(outcome.error) == "connect") {
+    pause = std::max(pause, kConnectRetry);
+  }
+  if (pause > Clock::duration::zero()) {
+    slot.timer->expires_at(std::min(plan_.deadline, now + pause));
     slot.timer->async_wait([this, &slot](const boost::system::error_code& ec) {
       if (!ec && !finished_) next_closed(slot);
     });

@@ -32,25 +32,36 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using clock_type = std::chrono::steady_clock;
 
+// How long the acceptor waits after a failed accept before it tries again.
+constexpr std::chrono::milliseconds kAcceptRetry{50};
+
 // Accepts connections and starts a session for each, at most --max-connections at once: at the
 // limit it stops accepting (new connections wait in the kernel's backlog) until one closes.
 // Its handlers run on the acceptor's strand.
 class Acceptor {
  public:
   Acceptor(ServerState& st, tcp::acceptor& acc, net::io_context& io)
-      : st_(st), acc_(acc), io_(io) {}
+      : st_(st), acc_(acc), io_(io), retry_(io) {}
 
   void start() {
     acc_.async_accept(net::make_strand(io_),
                       [this](boost::system::error_code ec, tcp::socket socket) {
                         if (ec == net::error::operation_aborted || !acc_.is_open()) return;
-                        if (!ec) {
-                          open_.fetch_add(1);
-                          std::make_shared<Session>(st_, std::move(socket), [this] {
-                            open_.fetch_sub(1);
-                            net::post(acc_.get_executor(), [this] { resume(); });
-                          })->start();
+                        if (ec) {
+                          // Out of file descriptors (EMFILE, ENFILE) or another failure of one
+                          // accept: the listening socket still works, and asking again at once
+                          // fails the same way, a busy loop. Try again shortly.
+                          retry_.expires_after(kAcceptRetry);
+                          retry_.async_wait([this](boost::system::error_code wait) {
+                            if (!wait && acc_.is_open()) start();
+                          });
+                          return;
                         }
+                        open_.fetch_add(1);
+                        std::make_shared<Session>(st_, std::move(socket), [this] {
+                          open_.fetch_sub(1);
+                          net::post(acc_.get_executor(), [this] { resume(); });
+                        })->start();
                         if (open_.load() >= st_.options.max_connections) {
                           paused_ = true;
                           return;
@@ -69,6 +80,7 @@ class Acceptor {
   ServerState& st_;
   tcp::acceptor& acc_;
   net::io_context& io_;
+  net::steady_timer retry_;
   std::atomic<int> open_{0};
   bool paused_ = false;
 };

@@ -57,12 +57,6 @@ TEST(Quantity, Formats) {
   EXPECT_EQ(format_milli(0), "0");
 }
 
-}  // namespace
-}  // namespace userscale
-
-namespace userscale {
-namespace {
-
 TEST(Quantity, SumsAndProductsStopAtTheLimitsInsteadOfOverflowing) {
   constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
   constexpr auto kMin = std::numeric_limits<std::int64_t>::min();

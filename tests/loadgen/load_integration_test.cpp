@@ -104,10 +104,15 @@ TEST(Load, ErrorsAndRejectionsAreCountedByKind) {
   EXPECT_GT(r.completed, 0u);
   LoadOptions nobody = against(s, "/healthz");
   nobody.port = "1";  // nothing listens there
-  nobody.duration_s = 0.2;
+  nobody.open_loop = false;
+  nobody.workers = 2;
+  nobody.duration_s = 0.5;
   const LoadSummary e = run_load(nobody);
   EXPECT_GT(e.errors.at("connect"), 0u);
   EXPECT_EQ(e.completed, 0u);
+  // A refused worker waits 100 ms before it tries again: about 5 tries each in 0.5 s, where
+  // trying again at once made thousands.
+  EXPECT_LE(e.errors.at("connect"), 2u * 8u);
 }
 
 TEST(LoadCommand, WritesSummaryJsonAndTimeline) {

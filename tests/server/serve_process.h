@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,8 +22,9 @@ namespace userscale::testing {
 class ServeProcess {
  public:
   // Starts `userscale serve --bind 127.0.0.1 --port 0 ARGS...` and waits for its port; its log
-  // (stderr) goes to `log_path` when given.
-  explicit ServeProcess(const std::vector<std::string>& args, const std::string& log_path = "") {
+  // (stderr) goes to `log_path` when given; `max_open_files` lowers its RLIMIT_NOFILE.
+  explicit ServeProcess(const std::vector<std::string>& args, const std::string& log_path = "",
+                        std::optional<rlim_t> max_open_files = std::nullopt) {
     int out_pipe[2];
     if (::pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
     pid_ = ::fork();
@@ -35,6 +37,10 @@ class ServeProcess {
       }
       ::close(out_pipe[0]);
       ::close(out_pipe[1]);
+      if (max_open_files) {
+        const rlimit limit{*max_open_files, *max_open_files};
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(126);
+      }
       std::vector<std::string> argv_s = {USERSCALE_BINARY, "serve",  "--bind",
                                          "127.0.0.1",      "--port", "0"};
       argv_s.insert(argv_s.end(), args.begin(), args.end());
@@ -75,6 +81,7 @@ class ServeProcess {
   std::string url() const { return "http://127.0.0.1:" + port_string(); }
 
   void signal(int signo) { ::kill(pid_, signo); }
+  pid_t pid() const { return pid_; }
 
   // The exit code once the process ends within `limit`; nullopt if it is still running.
   std::optional<int> wait_exit(std::chrono::milliseconds limit) {
