@@ -33,6 +33,19 @@ int status_via(int port, const char* path) {
   return r.ok() ? r->status : 0;
 }
 
+// HAProxy counts a connection until its event loop has seen the close, a moment after the
+// client's answer came back, so the count is waited for rather than read once.
+int active_within(Haproxy& ha, int slot, int want, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  int seen = -1;
+  while (true) {
+    auto a = ha.active(slot);
+    seen = a.ok() ? *a : -1;
+    if (seen == want || std::chrono::steady_clock::now() >= deadline) return seen;
+    std::this_thread::sleep_for(10ms);
+  }
+}
+
 TEST(HaproxyConfig, LeastconnSlotsInMaintenanceAndAnAdminSocket) {
   HaproxyOptions o;
   o.port = 8080;
@@ -71,7 +84,11 @@ TEST(Haproxy, RuntimeApiMovesTrafficWithoutReload) {
   EXPECT_EQ(status_via(ha.port(), "/healthz"), 200);
   auto active = ha.active(2);
   ASSERT_TRUE(active.ok()) << active.error().to_string();
-  EXPECT_EQ(*active, 0);
+  // A request in progress is counted on its slot, and no longer once it has been answered.
+  std::thread slow([&] { EXPECT_EQ(status_via(ha.port(), "/gpu_job?work_ms=1500"), 200); });
+  EXPECT_EQ(active_within(ha, 2, 1, 1000ms), 1);
+  slow.join();
+  EXPECT_EQ(active_within(ha, 2, 0, 2000ms), 0);
   ASSERT_TRUE(ha.disable(2).ok());
   EXPECT_EQ(status_via(ha.port(), "/healthz"), 503);
   EXPECT_FALSE(ha.enable(7, port).ok());  // no such slot: the API's refusal is an error
