@@ -207,7 +207,15 @@ std::map<std::string, std::int64_t> read_resource_list(JsonReader& r, const json
   if (!list) return out;
   const std::string p = join_path(path, key);
   for (const auto& [name, value] : list->items()) {
-    if (auto q = r.quantity_value(value, join_path(p, name))) out[name] = q->milli;
+    auto q = r.quantity_value(value, join_path(p, name));
+    if (!q) continue;
+    // The API server refuses negative requests and metrics-server never reports negative usage,
+    // so a case carrying one describes no cluster; the live metrics-API source refuses it too.
+    if (q->milli < 0) {
+      r.fail(join_path(p, name), "cannot be negative (" + format_milli(q->milli) + ")");
+      continue;
+    }
+    out[name] = q->milli;
   }
   return out;
 }
