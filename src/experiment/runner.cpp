@@ -7,7 +7,6 @@
 #include <optional>
 #include <thread>
 
-#include "core/policies/policy_params.h"
 #include "sim/policy_factory.h"
 #include "sim/simulator.h"
 
@@ -19,11 +18,6 @@ namespace {
 config::Scenario scenario_with_policy(const config::Scenario& sc, const PolicyEntry& entry) {
   config::Scenario with_policy = sc;
   with_policy.autoscaler = apply_policy(sc.autoscaler, entry);
-  // The scenario's SLO is the service's: an operator would configure gpuaware with it.
-  auto& params = with_policy.autoscaler.policy.params;
-  if (entry.name == "gpuaware" && params.count("slo_ms") == 0) {
-    params["slo_ms"] = format_shortest(sc.slo.latency_ms);
-  }
   return with_policy;
 }
 
